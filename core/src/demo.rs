@@ -1,0 +1,6 @@
+//! The reference estate (placeholder while it is being written).
+
+/// The demo estate.
+pub fn estate() -> crate::Estate {
+    todo!()
+}

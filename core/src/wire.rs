@@ -1,0 +1,252 @@
+//! The JSON document contract shared by Rust, C and Python.
+//!
+//! Every document crossing a boundary is parsed here, so a bad document gets
+//! the same typed error in every language: the field path (`buildings[2].floors`),
+//! the offending value rendered as compact JSON, an [`IssueCode`] and a sentence.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::{Error, Issue, IssueCode, Result};
+
+/// Largest document accepted, in bytes (64 MiB).
+pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Renders a string as a JSON string literal (`"B9"`), cut to 80 characters.
+pub fn render_str(s: &str) -> String {
+    crate::error::truncate_value(serde_json::to_string(s).unwrap_or_default())
+}
+
+/// Parses a JSON document into `T`.
+///
+/// `what` names the document in messages ("estate", "dispatch request").
+///
+/// # Errors
+/// `invalid_input` with one issue: syntax errors carry line and column; type
+/// errors, unknown fields, unknown enum values, missing fields and bad values
+/// carry the field path and the offending value.
+///
+/// ```
+/// let err = steward::wire::from_json::<steward::Building>(
+///     r#"{"id": "B1", "name": "One", "floors": "six"}"#, "building").unwrap_err();
+/// let issue = &err.issues()[0];
+/// assert_eq!((issue.path.as_str(), issue.value.as_str()), ("floors", "\"six\""));
+/// assert_eq!(issue.code, steward::IssueCode::InvalidType);
+/// assert_eq!(issue.message, "invalid type: string \"six\", expected u16");
+/// ```
+pub fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
+    if text.len() > MAX_DOCUMENT_BYTES {
+        return Err(Error::invalid(
+            what,
+            vec![Issue::new(
+                "",
+                String::new(),
+                IssueCode::OutOfRange,
+                format!(
+                    "document is {} bytes; the limit is {MAX_DOCUMENT_BYTES}",
+                    text.len()
+                ),
+            )],
+        ));
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let (path, inner) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(v) => match de.end() {
+            Ok(()) => return Ok(v),
+            Err(e) => (String::new(), e),
+        },
+        Err(e) => (render_path(e.path()), e.into_inner()),
+    };
+    let full = inner.to_string();
+    let mut message = strip_position(&full).to_owned();
+    let (code, path, value) = if inner.is_syntax() || inner.is_eof() {
+        (
+            IssueCode::Syntax,
+            String::new(),
+            format!("line {} column {}", inner.line(), inner.column()),
+        )
+    } else {
+        let code = classify(&message);
+        let root = serde_json::from_str::<Value>(text).ok();
+        let mut path = path;
+        let mut value = root.as_ref().and_then(|r| lookup(r, &path));
+        // Internally tagged enums report an unknown field at the object itself:
+        // point at the field, as for plain structs.
+        if code == IssueCode::UnknownField
+            && let Some(field) = message.split('`').nth(1)
+            && let Some(inner) = value.and_then(|v| v.get(field))
+        {
+            path = if path.is_empty() { field.to_owned() } else { format!("{path}.{field}") };
+            value = Some(inner);
+        }
+        let personal = is_personal_path(&path);
+        if personal && code != IssueCode::MissingField {
+            // Serde quotes the value in its message; keep only what was expected.
+            let kind = message.split(':').next().unwrap_or("invalid value").to_owned();
+            let expected = message.find(", expected").map_or("", |i| &message[i..]).to_owned();
+            message = format!("{kind}: {}{expected}", crate::REDACTED);
+        }
+        let value = match code {
+            IssueCode::MissingField => String::new(),
+            _ if personal => crate::REDACTED.to_owned(),
+            _ => value.map(render_value).unwrap_or_default(),
+        };
+        (code, path, value)
+    };
+    Err(Error::invalid(what, vec![Issue::new(path, value, code, message)]))
+}
+
+/// Serde adapter for timestamps: RFC 3339 with an explicit offset, and an
+/// error that shows the expected form.
+pub mod timestamp {
+    use chrono::{DateTime, FixedOffset};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes `2022-12-14T08:30:00+08:00`.
+    pub fn serialize<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&t.to_rfc3339())
+    }
+
+    /// Reads an RFC 3339 timestamp with offset.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+        let s = String::deserialize(d)?;
+        DateTime::parse_from_rfc3339(&s).map_err(|e| {
+            serde::de::Error::custom(format!(
+                "invalid value: expected an RFC 3339 timestamp with offset such as \"2022-12-14T08:30:00+08:00\", found {s:?} ({e})"
+            ))
+        })
+    }
+}
+
+/// Serialises a value as compact JSON.
+pub fn to_json<T: Serialize>(value: &T) -> String {
+    // Serialising our own model types cannot fail: every map key is a string.
+    serde_json::to_string(value).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
+}
+
+/// Whether a field path names personal data, whose value must not be echoed.
+fn is_personal_path(path: &str) -> bool {
+    let last = path.rsplit('.').next().unwrap_or("");
+    let last = last.split('[').next().unwrap_or("");
+    matches!(last, "phone" | "comment" | "contact")
+        || (last == "name"
+            && ["residents[", "staff[", "volunteers["]
+                .iter()
+                .any(|p| path.starts_with(p)))
+}
+
+fn render_path(path: &serde_path_to_error::Path) -> String {
+    let s = path.to_string();
+    if s == "." { String::new() } else { s }
+}
+
+fn strip_position(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(" column ") => &message[..i],
+        _ => message,
+    }
+}
+
+fn classify(message: &str) -> IssueCode {
+    const PREFIXES: [(&str, IssueCode); 9] = [
+        ("invalid type", IssueCode::InvalidType),
+        ("invalid value", IssueCode::InvalidValue),
+        ("unknown field", IssueCode::UnknownField),
+        ("unknown variant", IssueCode::UnknownVariant),
+        ("missing field", IssueCode::MissingField),
+        ("invalid length", IssueCode::InvalidLength),
+        ("duplicate field", IssueCode::DuplicateField),
+        ("out of range", IssueCode::OutOfRange),
+        ("premature end", IssueCode::Syntax),
+    ];
+    PREFIXES
+        .iter()
+        .find(|(p, _)| message.starts_with(p))
+        .map_or(IssueCode::InvalidValue, |(_, c)| *c)
+}
+
+/// Finds the value at a rendered path such as `a.b[3].c`.
+fn lookup<'v>(root: &'v Value, path: &str) -> Option<&'v Value> {
+    let mut cur = root;
+    if path.is_empty() {
+        return Some(cur);
+    }
+    for part in path.split('.') {
+        let (key, rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !key.is_empty() {
+            cur = cur.get(key)?;
+        }
+        for idx in rest.split('[').filter(|s| !s.is_empty()) {
+            let n: usize = idx.trim_end_matches(']').parse().ok()?;
+            cur = cur.get(n)?;
+        }
+    }
+    Some(cur)
+}
+
+fn render_value(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Estate;
+
+    fn issue(text: &str) -> Issue {
+        let err = from_json::<Estate>(text, "estate").unwrap_err();
+        assert_eq!(err.issues().len(), 1);
+        err.issues()[0].clone()
+    }
+
+    #[test]
+    fn syntax_errors_give_line_and_column() {
+        let i = issue("{\n  \"id\": ");
+        assert_eq!(i.code, IssueCode::Syntax);
+        assert_eq!(i.path, "");
+        assert_eq!(i.value, "line 2 column 8");
+        assert_eq!(i.message, "EOF while parsing a value");
+    }
+
+    #[test]
+    fn unknown_fields_name_their_path() {
+        let i = issue(r#"{"id": "e", "name": "n", "company": {"name": "c", "branch": "b", "ceo": "x"}}"#);
+        assert_eq!(i.code, IssueCode::UnknownField);
+        assert_eq!(i.path, "company.ceo");
+        assert_eq!(i.value, "\"x\"");
+    }
+
+    #[test]
+    fn missing_fields_have_no_value() {
+        let i = issue(r#"{"id": "e", "company": {"name": "c", "branch": "b"}}"#);
+        assert_eq!(i.code, IssueCode::MissingField);
+        assert_eq!(i.message, "missing field `name`");
+        assert_eq!(i.value, "");
+    }
+
+    #[test]
+    fn trailing_garbage_is_a_syntax_error() {
+        let i = issue(r#"{"id": "e", "name": "n", "company": {"name": "c", "branch": "b"}} x"#);
+        assert_eq!(i.code, IssueCode::Syntax);
+    }
+
+    #[test]
+    fn personal_values_are_not_echoed() {
+        let i = issue(r#"{"id": "e", "name": "n", "company": {"name": "c", "branch": "b"},
+            "residents": [{"id": "R1", "household": "H1", "name": "Wang", "phone": 13800000000, "role": "owner"}]}"#);
+        assert_eq!(i.path, "residents[0].phone");
+        assert_eq!(i.value, "<redacted>");
+        assert_eq!(i.message, "invalid type: <redacted>, expected a string");
+    }
+
+    #[test]
+    fn lookup_walks_arrays_and_objects() {
+        let v: Value = serde_json::from_str(r#"{"a": [{"b": 1}, {"b": [5, 6]}]}"#).unwrap();
+        assert_eq!(lookup(&v, "a[1].b[1]"), Some(&Value::from(6)));
+        assert_eq!(lookup(&v, "a[7]"), None);
+    }
+}
