@@ -97,6 +97,38 @@ pub fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
     Err(Error::invalid(what, vec![Issue::new(path, value, code, message)]))
 }
 
+/// The error for a document whose bytes are not UTF-8.
+///
+/// ```
+/// let bytes = b"{\"id\": \"\xff\"}";
+/// let err = steward::wire::from_json_bytes::<steward::Estate>(bytes, "estate").unwrap_err();
+/// assert_eq!(err.issues()[0].code, steward::IssueCode::InvalidUtf8);
+/// assert_eq!(err.issues()[0].value, "byte 8");
+/// ```
+pub fn utf8_error(what: &str, e: std::str::Utf8Error) -> Error {
+    Error::invalid(
+        what,
+        vec![Issue::new(
+            "",
+            format!("byte {}", e.valid_up_to()),
+            IssueCode::InvalidUtf8,
+            format!("document is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to()),
+        )],
+    )
+}
+
+/// Parses a JSON document given as bytes: checks UTF-8, then as [`from_json`].
+///
+/// Boundaries (C, Python) that receive raw bytes call this, so a non-UTF-8
+/// document gets the same error in every language.
+///
+/// # Errors
+/// `invalid_input` with an `invalid_utf8` issue, or as [`from_json`].
+pub fn from_json_bytes<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
+    let text = std::str::from_utf8(bytes).map_err(|e| utf8_error(what, e))?;
+    from_json(text, what)
+}
+
 /// Serde adapter for timestamps: RFC 3339 with an explicit offset, and an
 /// error that shows the expected form.
 pub mod timestamp {

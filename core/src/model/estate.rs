@@ -263,6 +263,17 @@ impl Estate {
         Ok(estate)
     }
 
+    /// Parses and validates an estate given as bytes (checked for UTF-8 first).
+    ///
+    /// # Errors
+    /// As [`Estate::from_json`], plus an `invalid_utf8` issue for bytes that
+    /// are not UTF-8.
+    pub fn from_json_bytes(bytes: &[u8]) -> crate::Result<Estate> {
+        let estate: Estate = crate::wire::from_json_bytes(bytes, "estate")?;
+        estate.validate()?;
+        Ok(estate)
+    }
+
     /// Serialises the estate as compact JSON (the inverse of [`Estate::from_json`]).
     pub fn to_json(&self) -> String {
         crate::wire::to_json(self)

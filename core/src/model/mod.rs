@@ -37,3 +37,5 @@ pub use work_order::{
     Category, Channel, Hazard, HoldReason, Location, Reporter, WorkOrder, WorkOrderEvent,
     WorkOrderStatus,
 };
+
+pub(crate) use validate::{Index, check_rating, check_survey_response, check_work_order, checked};

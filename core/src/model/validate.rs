@@ -13,8 +13,56 @@ pub const MAX_NAME_CHARS: usize = 200;
 /// Longest free text (descriptions, comments), in characters.
 pub const MAX_TEXT_CHARS: usize = 4000;
 
-struct Checker {
-    issues: Vec<Issue>,
+pub(crate) struct Checker {
+    pub(crate) issues: Vec<Issue>,
+}
+
+/// What records exist, for checking references. Built from a whole estate, or
+/// by the store from just the records one new order or rating refers to.
+#[derive(Debug, Default)]
+pub(crate) struct Index {
+    pub(crate) buildings: BTreeSet<BuildingId>,
+    pub(crate) households: BTreeMap<HouseholdId, BuildingId>,
+    pub(crate) residents: BTreeSet<ResidentId>,
+    pub(crate) staff: BTreeSet<StaffId>,
+    pub(crate) stakeholders: BTreeSet<StakeholderId>,
+    pub(crate) orders: BTreeMap<WorkOrderId, chrono::DateTime<chrono::FixedOffset>>,
+    pub(crate) dimensions: BTreeSet<DimensionId>,
+    pub(crate) household_count: usize,
+}
+
+impl Index {
+    fn of(estate: &Estate) -> Index {
+        Index {
+            buildings: estate.buildings.iter().map(|b| b.id.clone()).collect(),
+            households: estate.households.iter().map(|h| (h.id.clone(), h.building.clone())).collect(),
+            residents: estate.residents.iter().map(|r| r.id.clone()).collect(),
+            staff: estate.staff.iter().map(|s| s.id.clone()).collect(),
+            stakeholders: estate.stakeholders.iter().map(|s| s.id.clone()).collect(),
+            orders: estate.work_orders.iter().map(|w| (w.id.clone(), w.reported_at)).collect(),
+            dimensions: estate.dimensions.iter().map(|d| d.id.clone()).collect(),
+            household_count: estate.households.len(),
+        }
+    }
+}
+
+/// Runs `check` on a fresh checker and turns its issues into an error about `what`.
+pub(crate) fn checked(what: &str, check: impl FnOnce(&mut Checker)) -> Result<()> {
+    let mut c = Checker { issues: Vec::new() };
+    check(&mut c);
+    if c.issues.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::invalid(what, c.issues))
+    }
+}
+
+fn join(prefix: &str, field: &str) -> String {
+    if prefix.is_empty() {
+        field.to_owned()
+    } else {
+        format!("{prefix}.{field}")
+    }
 }
 
 impl Checker {
@@ -50,8 +98,8 @@ impl Checker {
         }
     }
 
-    fn reference<K: Ord + AsRef<str>>(&mut self, path: impl Fn() -> String, set: &BTreeSet<&K>, id: &K, kind: &str) {
-        if !set.contains(id) {
+    fn reference<K: Ord + AsRef<str>>(&mut self, path: impl Fn() -> String, exists: bool, id: &K, kind: &str) {
+        if !exists {
             self.push(
                 path(),
                 render_str(id.as_ref()),
@@ -65,7 +113,7 @@ impl Checker {
         &mut self,
         collection: &str,
         ids: impl Iterator<Item = &'a K>,
-    ) -> BTreeSet<&'a K> {
+    ) {
         let mut seen: BTreeMap<&K, usize> = BTreeMap::new();
         for (i, id) in ids.enumerate() {
             if let Some(first) = seen.get(id) {
@@ -79,7 +127,6 @@ impl Checker {
                 seen.insert(id, i);
             }
         }
-        seen.into_keys().collect()
     }
 }
 
@@ -98,38 +145,34 @@ impl Estate {
     /// assert_eq!(err.issues()[0].code, IssueCode::DanglingReference);
     /// ```
     pub fn validate(&self) -> Result<()> {
-        let mut c = Checker { issues: Vec::new() };
-        self.check(&mut c);
-        if c.issues.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::invalid("estate", c.issues))
-        }
+        checked("estate", |c| self.check(c, &Index::of(self)))
     }
 
-    fn check(&self, c: &mut Checker) {
+    fn check(&self, c: &mut Checker, ix: &Index) {
         c.text(|| "name".into(), &self.name, MAX_NAME_CHARS, false);
         c.text(|| "company.name".into(), &self.company.name, MAX_NAME_CHARS, false);
         c.text(|| "company.branch".into(), &self.company.branch, MAX_NAME_CHARS, false);
 
-        let buildings = c.unique("buildings", self.buildings.iter().map(|b| &b.id));
-        let households = c.unique("households", self.households.iter().map(|h| &h.id));
-        let residents = c.unique("residents", self.residents.iter().map(|r| &r.id));
-        let staff = c.unique("staff", self.staff.iter().map(|s| &s.id));
-        let _volunteers = c.unique("volunteers", self.volunteers.iter().map(|v| &v.id));
-        let stakeholders = c.unique("stakeholders", self.stakeholders.iter().map(|s| &s.id));
+        c.unique("buildings", self.buildings.iter().map(|b| &b.id));
+        c.unique("households", self.households.iter().map(|h| &h.id));
+        c.unique("residents", self.residents.iter().map(|r| &r.id));
+        c.unique("staff", self.staff.iter().map(|s| &s.id));
+        c.unique("volunteers", self.volunteers.iter().map(|v| &v.id));
+        c.unique("stakeholders", self.stakeholders.iter().map(|s| &s.id));
         c.unique("meeting_items", self.meeting_items.iter().map(|m| &m.id));
-        let shift_types = c.unique("shift_types", self.shift_types.iter().map(|s| &s.id));
-        let posts = c.unique("posts", self.posts.iter().map(|p| &p.id));
+        c.unique("shift_types", self.shift_types.iter().map(|s| &s.id));
+        c.unique("posts", self.posts.iter().map(|p| &p.id));
         c.unique("operating_periods", self.operating_periods.iter().map(|p| &p.id));
-        let orders = c.unique("work_orders", self.work_orders.iter().map(|w| &w.id));
-        let dimensions = c.unique("dimensions", self.dimensions.iter().map(|d| &d.id));
+        c.unique("work_orders", self.work_orders.iter().map(|w| &w.id));
+        c.unique("dimensions", self.dimensions.iter().map(|d| &d.id));
+        let shift_types: BTreeSet<&ShiftTypeId> = self.shift_types.iter().map(|s| &s.id).collect();
+        let posts: BTreeSet<&PostId> = self.posts.iter().map(|p| &p.id).collect();
         c.unique("ratings", self.ratings.iter().map(|r| &r.id));
         c.unique("survey_responses", self.survey_responses.iter().map(|s| &s.id));
 
         if let Some(pb) = &self.company.party_branch {
             c.text(|| "company.party_branch.name".into(), &pb.name, MAX_NAME_CHARS, false);
-            c.reference(|| "company.party_branch.secretary".into(), &staff, &pb.secretary, "staff member");
+            c.reference(|| "company.party_branch.secretary".into(), ix.staff.contains(&pb.secretary), &pb.secretary, "staff member");
             if let Some(s) = self.staff_member(&pb.secretary)
                 && !s.party_member
             {
@@ -151,7 +194,7 @@ impl Estate {
         }
 
         for (i, h) in self.households.iter().enumerate() {
-            c.reference(|| format!("households[{i}].building"), &buildings, &h.building, "building");
+            c.reference(|| format!("households[{i}].building"), ix.buildings.contains(&h.building), &h.building, "building");
             c.text(|| format!("households[{i}].unit"), &h.unit, 32, false);
             if let Some(b) = self.building(&h.building) {
                 let top = i16::try_from(b.floors).unwrap_or(i16::MAX);
@@ -171,7 +214,7 @@ impl Estate {
         }
 
         for (i, r) in self.residents.iter().enumerate() {
-            c.reference(|| format!("residents[{i}].household"), &households, &r.household, "household");
+            c.reference(|| format!("residents[{i}].household"), ix.households.contains_key(&r.household), &r.household, "household");
             c.text(|| format!("residents[{i}].name"), r.name.expose(), MAX_NAME_CHARS, true);
             if let Some(y) = r.birth_year {
                 c.range(|| format!("residents[{i}].birth_year"), y, 1880, 2200, "a year");
@@ -185,7 +228,7 @@ impl Estate {
             c.text(|| format!("staff[{i}].name"), s.name.expose(), MAX_NAME_CHARS, true);
             c.range(|| format!("staff[{i}].max_open_orders"), s.max_open_orders, 1, 50, "a capacity");
             if let Some(b) = &s.base_building {
-                c.reference(|| format!("staff[{i}].base_building"), &buildings, b, "building");
+                c.reference(|| format!("staff[{i}].base_building"), ix.buildings.contains(b), b, "building");
             }
         }
 
@@ -210,7 +253,7 @@ impl Estate {
                 }
             }
             for p in &v.posts {
-                c.reference(|| format!("volunteers[{i}].posts"), &posts, p, "post");
+                c.reference(|| format!("volunteers[{i}].posts"), posts.contains(p), p, "post");
                 if let Some(post) = self.posts.iter().find(|x| &x.id == p)
                     && !post.volunteers_allowed
                 {
@@ -227,16 +270,16 @@ impl Estate {
         for (i, s) in self.stakeholders.iter().enumerate() {
             c.text(|| format!("stakeholders[{i}].name"), &s.name, MAX_NAME_CHARS, false);
             if let Some(h) = &s.household {
-                c.reference(|| format!("stakeholders[{i}].household"), &households, h, "household");
+                c.reference(|| format!("stakeholders[{i}].household"), ix.households.contains_key(h), h, "household");
             }
         }
 
         for (i, m) in self.meeting_items.iter().enumerate() {
             c.text(|| format!("meeting_items[{i}].title"), &m.title, MAX_NAME_CHARS, false);
-            c.reference(|| format!("meeting_items[{i}].raised_by"), &stakeholders, &m.raised_by, "stakeholder");
-            c.reference(|| format!("meeting_items[{i}].owner"), &stakeholders, &m.owner, "stakeholder");
+            c.reference(|| format!("meeting_items[{i}].raised_by"), ix.stakeholders.contains(&m.raised_by), &m.raised_by, "stakeholder");
+            c.reference(|| format!("meeting_items[{i}].owner"), ix.stakeholders.contains(&m.owner), &m.owner, "stakeholder");
             if let Some(b) = &m.building {
-                c.reference(|| format!("meeting_items[{i}].building"), &buildings, b, "building");
+                c.reference(|| format!("meeting_items[{i}].building"), ix.buildings.contains(b), b, "building");
             }
             if let Some(d) = m.discussed_on
                 && d < m.raised_on
@@ -277,10 +320,10 @@ impl Estate {
         for (i, p) in self.posts.iter().enumerate() {
             c.text(|| format!("posts[{i}].name"), &p.name, MAX_NAME_CHARS, false);
             if let Some(b) = &p.building {
-                c.reference(|| format!("posts[{i}].building"), &buildings, b, "building");
+                c.reference(|| format!("posts[{i}].building"), ix.buildings.contains(b), b, "building");
             }
             for (j, cov) in p.coverage.iter().enumerate() {
-                c.reference(|| format!("posts[{i}].coverage[{j}].shift"), &shift_types, &cov.shift, "shift type");
+                c.reference(|| format!("posts[{i}].coverage[{j}].shift"), shift_types.contains(&cov.shift), &cov.shift, "shift type");
                 c.range(|| format!("posts[{i}].coverage[{j}].headcount"), cov.headcount, 1, 100, "a headcount");
             }
         }
@@ -311,7 +354,7 @@ impl Estate {
         }
 
         for (i, w) in self.work_orders.iter().enumerate() {
-            self.check_order(c, i, w, &households, &buildings, &residents, &staff, &stakeholders, &orders);
+            check_work_order(c, &format!("work_orders[{i}]"), w, ix);
         }
 
         for (i, d) in self.dimensions.iter().enumerate() {
@@ -327,167 +370,160 @@ impl Estate {
         }
 
         for (i, r) in self.ratings.iter().enumerate() {
-            c.reference(|| format!("ratings[{i}].work_order"), &orders, &r.work_order, "work order");
-            c.range(|| format!("ratings[{i}].score"), r.score, 1, 5, "a score");
-            for (k, v) in &r.dimensions {
-                c.reference(|| format!("ratings[{i}].dimensions.{k}"), &dimensions, k, "dimension");
-                c.range(|| format!("ratings[{i}].dimensions.{k}"), *v, 1, 5, "a score");
-            }
-            if let Some(p) = &r.rated_by {
-                c.reference(|| format!("ratings[{i}].rated_by"), &residents, p, "resident");
-            }
-            if let Some(text) = &r.comment {
-                c.text(|| format!("ratings[{i}].comment"), text.expose(), MAX_TEXT_CHARS, true);
-            }
-            if let Some(w) = self.work_order(&r.work_order)
-                && r.at < w.reported_at
-            {
-                c.push(
-                    format!("ratings[{i}].at"),
-                    render_str(&r.at.to_rfc3339()),
-                    IssueCode::OutOfOrder,
-                    format!("rated at {}, before the order was reported at {}", r.at.to_rfc3339(), w.reported_at.to_rfc3339()),
-                );
-            }
+            check_rating(c, &format!("ratings[{i}]"), r, ix);
         }
-
-        for (i, s) in self.survey_responses.iter().enumerate() {
-            c.reference(|| format!("survey_responses[{i}].building"), &buildings, &s.building, "building");
-            if let Some(h) = &s.household {
-                c.reference(|| format!("survey_responses[{i}].household"), &households, h, "household");
-                if let Some(hh) = self.household(h)
-                    && hh.building != s.building
-                {
-                    c.push(
-                        format!("survey_responses[{i}].household"),
-                        render_str(h.as_str()),
-                        IssueCode::InvalidValue,
-                        format!(
-                            "household {:?} is in building {:?}, not {:?}",
-                            h.as_str(),
-                            hh.building.as_str(),
-                            s.building.as_str()
-                        ),
-                    );
-                }
-            }
-            if let Some(p) = &s.respondent {
-                c.reference(|| format!("survey_responses[{i}].respondent"), &residents, p, "resident");
-            }
-            for (k, v) in &s.scores {
-                c.reference(|| format!("survey_responses[{i}].scores.{k}"), &dimensions, k, "dimension");
-                c.range(|| format!("survey_responses[{i}].scores.{k}"), *v, 1, 5, "a score");
-            }
-            if let Some(o) = s.overall {
-                c.range(|| format!("survey_responses[{i}].overall"), o, 1, 5, "a score");
-            }
-            if let Some(r) = s.recommend {
-                c.range(|| format!("survey_responses[{i}].recommend"), r, 0, 10, "a likelihood");
-            }
-            if let Some(text) = &s.comment {
-                c.text(|| format!("survey_responses[{i}].comment"), text.expose(), MAX_TEXT_CHARS, true);
-            }
+        for (i, r) in self.survey_responses.iter().enumerate() {
+            check_survey_response(c, &format!("survey_responses[{i}]"), r, ix);
         }
     }
+}
 
-    #[allow(clippy::too_many_arguments)]
-    fn check_order(
-        &self,
-        c: &mut Checker,
-        i: usize,
-        w: &WorkOrder,
-        households: &BTreeSet<&HouseholdId>,
-        buildings: &BTreeSet<&BuildingId>,
-        residents: &BTreeSet<&ResidentId>,
-        staff: &BTreeSet<&StaffId>,
-        stakeholders: &BTreeSet<&StakeholderId>,
-        orders: &BTreeSet<&WorkOrderId>,
-    ) {
-        c.text(|| format!("work_orders[{i}].description"), &w.description, MAX_TEXT_CHARS, false);
-        match &w.location {
-            Location::Household { household } => {
-                c.reference(|| format!("work_orders[{i}].location.household"), households, household, "household");
-                if w.households_affected == 0 {
-                    c.push(
-                        format!("work_orders[{i}].households_affected"),
-                        "0".into(),
-                        IssueCode::OutOfRange,
-                        "an order in a household affects at least that household (1)".into(),
-                    );
-                }
-            }
-            Location::Building { building, .. } => {
-                c.reference(|| format!("work_orders[{i}].location.building"), buildings, building, "building");
-            }
-            Location::CommonArea { name } => {
-                c.text(|| format!("work_orders[{i}].location.name"), name, MAX_NAME_CHARS, false);
+/// Checks one work order against the records that exist.
+pub(crate) fn check_work_order(c: &mut Checker, p: &str, w: &WorkOrder, ix: &Index) {
+    let at = |f: &str| join(p, f);
+    c.text(|| at("description"), &w.description, MAX_TEXT_CHARS, false);
+    match &w.location {
+        Location::Household { household } => {
+            c.reference(|| at("location.household"), ix.households.contains_key(household), household, "household");
+            if w.households_affected == 0 {
+                c.push(
+                    at("households_affected"),
+                    "0".into(),
+                    IssueCode::OutOfRange,
+                    "an order in a household affects at least that household (1)".into(),
+                );
             }
         }
-        let max_affected = u32::try_from(self.households.len().max(1)).unwrap_or(u32::MAX);
-        if w.households_affected > max_affected {
+        Location::Building { building, .. } => {
+            c.reference(|| at("location.building"), ix.buildings.contains(building), building, "building");
+        }
+        Location::CommonArea { name } => {
+            c.text(|| at("location.name"), name, MAX_NAME_CHARS, false);
+        }
+    }
+    let max_affected = u32::try_from(ix.household_count.max(1)).unwrap_or(u32::MAX);
+    if w.households_affected > max_affected {
+        c.push(
+            at("households_affected"),
+            w.households_affected.to_string(),
+            IssueCode::OutOfRange,
+            format!("expected at most the estate's {max_affected} households, found {}", w.households_affected),
+        );
+    }
+    match &w.reported_by {
+        Reporter::Resident { resident } => {
+            c.reference(|| at("reported_by.resident"), ix.residents.contains(resident), resident, "resident")
+        }
+        Reporter::Staff { staff } => {
+            c.reference(|| at("reported_by.staff"), ix.staff.contains(staff), staff, "staff member")
+        }
+        Reporter::Stakeholder { stakeholder } => c.reference(
+            || at("reported_by.stakeholder"),
+            ix.stakeholders.contains(stakeholder),
+            stakeholder,
+            "stakeholder",
+        ),
+        Reporter::Anonymous | Reporter::System => {}
+    }
+    if let Some(f) = &w.follow_up_of {
+        c.reference(|| at("follow_up_of"), ix.orders.contains_key(f), f, "work order");
+        if f == &w.id {
             c.push(
-                format!("work_orders[{i}].households_affected"),
-                w.households_affected.to_string(),
-                IssueCode::OutOfRange,
-                format!(
-                    "expected at most the estate's {max_affected} households, found {}",
-                    w.households_affected
-                ),
+                at("follow_up_of"),
+                render_str(f.as_str()),
+                IssueCode::InvalidValue,
+                "an order cannot follow up itself".into(),
             );
         }
-        match &w.reported_by {
-            Reporter::Resident { resident } => {
-                c.reference(|| format!("work_orders[{i}].reported_by.resident"), residents, resident, "resident")
-            }
-            Reporter::Staff { staff: s } => {
-                c.reference(|| format!("work_orders[{i}].reported_by.staff"), staff, s, "staff member")
-            }
-            Reporter::Stakeholder { stakeholder } => c.reference(
-                || format!("work_orders[{i}].reported_by.stakeholder"),
-                stakeholders,
-                stakeholder,
-                "stakeholder",
+    }
+    let mut status = WorkOrderStatus::Reported;
+    let mut last = w.reported_at;
+    for (j, e) in w.events.iter().enumerate() {
+        let ev = |f: &str| at(&format!("events[{j}].{f}"));
+        if e.at() < last {
+            c.push(
+                ev("at"),
+                render_str(&e.at().to_rfc3339()),
+                IssueCode::OutOfOrder,
+                format!("event time {} is before the previous event at {}", e.at().to_rfc3339(), last.to_rfc3339()),
+            );
+        }
+        last = last.max(e.at());
+        if let WorkOrderEvent::Assigned { staff, .. } = e {
+            c.reference(|| ev("staff"), ix.staff.contains(staff), staff, "staff member");
+        }
+        if let WorkOrderEvent::Triaged { by: Some(s), .. } = e {
+            c.reference(|| ev("by"), ix.staff.contains(s), s, "staff member");
+        }
+        match status.next(e) {
+            Some(next) => status = next,
+            None => c.push(
+                ev("type"),
+                render_str(e.name()),
+                IssueCode::InvalidTransition,
+                format!("cannot apply '{}' while the order is {}", e.name(), status.as_str()),
             ),
-            Reporter::Anonymous | Reporter::System => {}
         }
-        if let Some(f) = &w.follow_up_of {
-            c.reference(|| format!("work_orders[{i}].follow_up_of"), orders, f, "work order");
-            if f == &w.id {
-                c.push(
-                    format!("work_orders[{i}].follow_up_of"),
-                    render_str(f.as_str()),
-                    IssueCode::InvalidValue,
-                    "an order cannot follow up itself".into(),
-                );
-            }
+    }
+}
+
+/// Checks one post-service rating against the records that exist.
+pub(crate) fn check_rating(c: &mut Checker, p: &str, r: &Rating, ix: &Index) {
+    let at = |f: &str| join(p, f);
+    c.reference(|| at("work_order"), ix.orders.contains_key(&r.work_order), &r.work_order, "work order");
+    c.range(|| at("score"), r.score, 1, 5, "a score");
+    for (k, v) in &r.dimensions {
+        c.reference(|| at(&format!("dimensions.{k}")), ix.dimensions.contains(k), k, "dimension");
+        c.range(|| at(&format!("dimensions.{k}")), *v, 1, 5, "a score");
+    }
+    if let Some(who) = &r.rated_by {
+        c.reference(|| at("rated_by"), ix.residents.contains(who), who, "resident");
+    }
+    if let Some(text) = &r.comment {
+        c.text(|| at("comment"), text.expose(), MAX_TEXT_CHARS, true);
+    }
+    if let Some(reported) = ix.orders.get(&r.work_order)
+        && r.at < *reported
+    {
+        c.push(
+            at("at"),
+            render_str(&r.at.to_rfc3339()),
+            IssueCode::OutOfOrder,
+            format!("rated at {}, before the order was reported at {}", r.at.to_rfc3339(), reported.to_rfc3339()),
+        );
+    }
+}
+
+/// Checks one survey response against the records that exist.
+pub(crate) fn check_survey_response(c: &mut Checker, p: &str, s: &SurveyResponse, ix: &Index) {
+    let at = |f: &str| join(p, f);
+    c.reference(|| at("building"), ix.buildings.contains(&s.building), &s.building, "building");
+    if let Some(h) = &s.household {
+        match ix.households.get(h) {
+            None => c.reference(|| at("household"), false, h, "household"),
+            Some(b) if b != &s.building => c.push(
+                at("household"),
+                render_str(h.as_str()),
+                IssueCode::InvalidValue,
+                format!("household {:?} is in building {:?}, not {:?}", h.as_str(), b.as_str(), s.building.as_str()),
+            ),
+            Some(_) => {}
         }
-        let mut status = WorkOrderStatus::Reported;
-        let mut last = w.reported_at;
-        for (j, e) in w.events.iter().enumerate() {
-            if e.at() < last {
-                c.push(
-                    format!("work_orders[{i}].events[{j}].at"),
-                    render_str(&e.at().to_rfc3339()),
-                    IssueCode::OutOfOrder,
-                    format!("event time {} is before the previous event at {}", e.at().to_rfc3339(), last.to_rfc3339()),
-                );
-            }
-            last = last.max(e.at());
-            if let WorkOrderEvent::Assigned { staff: s, .. } = e {
-                c.reference(|| format!("work_orders[{i}].events[{j}].staff"), staff, s, "staff member");
-            }
-            if let WorkOrderEvent::Triaged { by: Some(s), .. } = e {
-                c.reference(|| format!("work_orders[{i}].events[{j}].by"), staff, s, "staff member");
-            }
-            match status.next(e) {
-                Some(next) => status = next,
-                None => c.push(
-                    format!("work_orders[{i}].events[{j}].type"),
-                    render_str(e.name()),
-                    IssueCode::InvalidTransition,
-                    format!("cannot apply '{}' while the order is {}", e.name(), status.as_str()),
-                ),
-            }
-        }
+    }
+    if let Some(who) = &s.respondent {
+        c.reference(|| at("respondent"), ix.residents.contains(who), who, "resident");
+    }
+    for (k, v) in &s.scores {
+        c.reference(|| at(&format!("scores.{k}")), ix.dimensions.contains(k), k, "dimension");
+        c.range(|| at(&format!("scores.{k}")), *v, 1, 5, "a score");
+    }
+    if let Some(o) = s.overall {
+        c.range(|| at("overall"), o, 1, 5, "a score");
+    }
+    if let Some(r) = s.recommend {
+        c.range(|| at("recommend"), r, 0, 10, "a likelihood");
+    }
+    if let Some(text) = &s.comment {
+        c.text(|| at("comment"), text.expose(), MAX_TEXT_CHARS, true);
     }
 }
