@@ -87,6 +87,23 @@ pub fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
             let expected = message.find(", expected").map_or("", |i| &message[i..]).to_owned();
             message = format!("{kind}: {}{expected}", crate::REDACTED);
         }
+        // A missing or repeated field is reported at its object: point at the field.
+        if matches!(code, IssueCode::MissingField | IssueCode::DuplicateField)
+            && let Some(field) = message.split('`').nth(1)
+        {
+            path = if path.is_empty() { field.to_owned() } else { format!("{path}.{field}") };
+            value = root.as_ref().and_then(|r| lookup(r, &path));
+        }
+        // serde accepts an array for a struct; say plainly that an object was expected.
+        let mut code = code;
+        if matches!(code, IssueCode::InvalidLength | IssueCode::InvalidType)
+            && let Some(i) = message.find("expected struct ")
+        {
+            let name = message[i + "expected struct ".len()..].split(' ').next().unwrap_or("").to_owned();
+            let found = value.map_or("value", json_kind);
+            message = format!("invalid type: {found}, expected an object ({name})");
+            code = IssueCode::InvalidType;
+        }
         let value = match code {
             IssueCode::MissingField => String::new(),
             _ if personal => crate::REDACTED.to_owned(),
@@ -148,6 +165,52 @@ pub mod timestamp {
                 "invalid value: expected an RFC 3339 timestamp with offset such as \"2022-12-14T08:30:00+08:00\", found {s:?} ({e})"
             ))
         })
+    }
+}
+
+/// Serde adapter for calendar dates, `YYYY-MM-DD`, with an error that shows the form.
+pub mod date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes `2022-04-10`.
+    pub fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&d.format("%Y-%m-%d"))
+    }
+
+    /// Reads `YYYY-MM-DD`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        let s = String::deserialize(d)?;
+        parse(&s).map_err(serde::de::Error::custom)
+    }
+
+    pub(crate) fn parse(s: &str) -> Result<NaiveDate, String> {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .filter(|_| s.len() == 10)
+            .ok_or_else(|| format!("invalid value: expected a date \"YYYY-MM-DD\", found {s:?}"))
+    }
+
+    /// The same for optional dates.
+    pub mod option {
+        use chrono::NaiveDate;
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        /// Writes `2022-04-10` or null.
+        pub fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+            match d {
+                Some(d) => s.collect_str(&d.format("%Y-%m-%d")),
+                None => s.serialize_none(),
+            }
+        }
+
+        /// Reads `YYYY-MM-DD` or null.
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+            match Option::<String>::deserialize(d)? {
+                Some(s) => super::parse(&s).map(Some).map_err(serde::de::Error::custom),
+                None => Ok(None),
+            }
+        }
     }
 }
 
@@ -218,6 +281,17 @@ fn lookup<'v>(root: &'v Value, path: &str) -> Option<&'v Value> {
         }
     }
     Some(cur)
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
 }
 
 fn render_value(v: &Value) -> String {

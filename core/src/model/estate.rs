@@ -104,7 +104,7 @@ pub struct PartyBranch {
     /// The branch secretary, a member of staff who is a party member.
     pub secretary: StaffId,
     /// When the branch was formed.
-    #[serde(default)]
+    #[serde(default, with = "crate::wire::date::option")]
     pub founded: Option<chrono::NaiveDate>,
 }
 

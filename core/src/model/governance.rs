@@ -95,9 +95,10 @@ pub struct MeetingItem {
     /// Who owns getting it done.
     pub owner: StakeholderId,
     /// When it was raised.
+    #[serde(with = "crate::wire::date")]
     pub raised_on: NaiveDate,
     /// The meeting that last discussed it.
-    #[serde(default)]
+    #[serde(default, with = "crate::wire::date::option")]
     pub discussed_on: Option<NaiveDate>,
     /// Status.
     pub status: ItemStatus,

@@ -109,7 +109,7 @@ pub struct StaffMember {
     #[serde(default = "default_capacity")]
     pub max_open_orders: u8,
     /// First day of employment, if known.
-    #[serde(default)]
+    #[serde(default, with = "crate::wire::date::option")]
     pub employed_since: Option<NaiveDate>,
 }
 
@@ -148,8 +148,10 @@ pub enum VolunteerKind {
 #[serde(deny_unknown_fields)]
 pub struct Availability {
     /// First date the window applies (inclusive).
+    #[serde(with = "crate::wire::date")]
     pub from: NaiveDate,
     /// Last date the window applies (inclusive).
+    #[serde(with = "crate::wire::date")]
     pub until: NaiveDate,
     /// Weekdays it applies; empty means every day.
     #[serde(default)]

@@ -28,8 +28,10 @@ pub struct OperatingPeriod {
     /// Mode in force.
     pub mode: OperatingMode,
     /// First local date (inclusive).
+    #[serde(with = "crate::wire::date")]
     pub from: NaiveDate,
     /// Last local date (inclusive).
+    #[serde(with = "crate::wire::date")]
     pub until: NaiveDate,
     /// Why, e.g. the district notice that ordered it.
     #[serde(default)]

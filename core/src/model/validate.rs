@@ -196,7 +196,7 @@ impl Estate {
         for (i, h) in self.households.iter().enumerate() {
             c.reference(|| format!("households[{i}].building"), ix.buildings.contains(&h.building), &h.building, "building");
             c.text(|| format!("households[{i}].unit"), &h.unit, 32, false);
-            if let Some(b) = self.building(&h.building) {
+            if let Some(b) = self.building(&h.building).filter(|b| b.floors >= 1) {
                 let top = i16::try_from(b.floors).unwrap_or(i16::MAX);
                 if h.floor == 0 || h.floor > top || h.floor < -5 {
                     c.push(
