@@ -312,7 +312,9 @@ impl Error {
             message: &self.message,
             issues: &self.issues,
         })
-        .unwrap_or_else(|_| String::from(r#"{"kind":"internal","message":"error not serialisable","issues":[]}"#))
+        .unwrap_or_else(|_| {
+            String::from(r#"{"kind":"internal","message":"error not serialisable","issues":[]}"#)
+        })
     }
 }
 

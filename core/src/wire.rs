@@ -77,21 +77,36 @@ pub fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
             && let Some(field) = message.split('`').nth(1)
             && let Some(inner) = value.and_then(|v| v.get(field))
         {
-            path = if path.is_empty() { field.to_owned() } else { format!("{path}.{field}") };
+            path = if path.is_empty() {
+                field.to_owned()
+            } else {
+                format!("{path}.{field}")
+            };
             value = Some(inner);
         }
         let personal = is_personal_path(&path);
         if personal && code != IssueCode::MissingField {
             // Serde quotes the value in its message; keep only what was expected.
-            let kind = message.split(':').next().unwrap_or("invalid value").to_owned();
-            let expected = message.find(", expected").map_or("", |i| &message[i..]).to_owned();
+            let kind = message
+                .split(':')
+                .next()
+                .unwrap_or("invalid value")
+                .to_owned();
+            let expected = message
+                .find(", expected")
+                .map_or("", |i| &message[i..])
+                .to_owned();
             message = format!("{kind}: {}{expected}", crate::REDACTED);
         }
         // A missing or repeated field is reported at its object: point at the field.
         if matches!(code, IssueCode::MissingField | IssueCode::DuplicateField)
             && let Some(field) = message.split('`').nth(1)
         {
-            path = if path.is_empty() { field.to_owned() } else { format!("{path}.{field}") };
+            path = if path.is_empty() {
+                field.to_owned()
+            } else {
+                format!("{path}.{field}")
+            };
             value = root.as_ref().and_then(|r| lookup(r, &path));
         }
         // serde accepts an array for a struct; say plainly that an object was expected.
@@ -99,7 +114,11 @@ pub fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
         if matches!(code, IssueCode::InvalidLength | IssueCode::InvalidType)
             && let Some(i) = message.find("expected struct ")
         {
-            let name = message[i + "expected struct ".len()..].split(' ').next().unwrap_or("").to_owned();
+            let name = message[i + "expected struct ".len()..]
+                .split(' ')
+                .next()
+                .unwrap_or("")
+                .to_owned();
             let found = value.map_or("value", json_kind);
             message = format!("invalid type: {found}, expected an object ({name})");
             code = IssueCode::InvalidType;
@@ -111,7 +130,10 @@ pub fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
         };
         (code, path, value)
     };
-    Err(Error::invalid(what, vec![Issue::new(path, value, code, message)]))
+    Err(Error::invalid(
+        what,
+        vec![Issue::new(path, value, code, message)],
+    ))
 }
 
 /// The error for a document whose bytes are not UTF-8.
@@ -129,7 +151,10 @@ pub fn utf8_error(what: &str, e: std::str::Utf8Error) -> Error {
             "",
             format!("byte {}", e.valid_up_to()),
             IssueCode::InvalidUtf8,
-            format!("document is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to()),
+            format!(
+                "document is not valid UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
         )],
     )
 }
@@ -320,7 +345,9 @@ mod tests {
 
     #[test]
     fn unknown_fields_name_their_path() {
-        let i = issue(r#"{"id": "e", "name": "n", "company": {"name": "c", "branch": "b", "ceo": "x"}}"#);
+        let i = issue(
+            r#"{"id": "e", "name": "n", "company": {"name": "c", "branch": "b", "ceo": "x"}}"#,
+        );
         assert_eq!(i.code, IssueCode::UnknownField);
         assert_eq!(i.path, "company.ceo");
         assert_eq!(i.value, "\"x\"");
@@ -342,8 +369,10 @@ mod tests {
 
     #[test]
     fn personal_values_are_not_echoed() {
-        let i = issue(r#"{"id": "e", "name": "n", "company": {"name": "c", "branch": "b"},
-            "residents": [{"id": "R1", "household": "H1", "name": "Wang", "phone": 13800000000, "role": "owner"}]}"#);
+        let i = issue(
+            r#"{"id": "e", "name": "n", "company": {"name": "c", "branch": "b"},
+            "residents": [{"id": "R1", "household": "H1", "name": "Wang", "phone": 13800000000, "role": "owner"}]}"#,
+        );
         assert_eq!(i.path, "residents[0].phone");
         assert_eq!(i.value, "<redacted>");
         assert_eq!(i.message, "invalid type: <redacted>, expected a string");

@@ -350,7 +350,11 @@ impl Estate {
             shift_types: self.shift_types.len(),
             operating_periods: self.operating_periods.len(),
             work_orders: self.work_orders.len(),
-            open_work_orders: self.work_orders.iter().filter(|w| w.status().is_open()).count(),
+            open_work_orders: self
+                .work_orders
+                .iter()
+                .filter(|w| w.status().is_open())
+                .count(),
             ratings: self.ratings.len(),
             survey_responses: self.survey_responses.len(),
         }

@@ -61,13 +61,17 @@ pub struct ShiftType {
 impl ShiftType {
     /// Length from start to end in minutes (1440 for a 24-hour shift).
     pub fn span_minutes(&self) -> u32 {
-        let (s, e) = (u32::from(self.start.minutes()), u32::from(self.end.minutes()));
+        let (s, e) = (
+            u32::from(self.start.minutes()),
+            u32::from(self.end.minutes()),
+        );
         if e > s { e - s } else { e + 1440 - s }
     }
 
     /// Paid working minutes: span minus break (0 if the break is longer).
     pub fn work_minutes(&self) -> u32 {
-        self.span_minutes().saturating_sub(u32::from(self.break_minutes))
+        self.span_minutes()
+            .saturating_sub(u32::from(self.break_minutes))
     }
 
     /// Whether the shift ends on the next day.

@@ -32,9 +32,17 @@ impl SurveyDimension {
     pub fn standard_set() -> Vec<SurveyDimension> {
         [
             ("customer_service", "Customer service (客户服务)", 1.0),
-            ("repairs_maintenance", "Repairs and maintenance (工程维修)", 1.5),
+            (
+                "repairs_maintenance",
+                "Repairs and maintenance (工程维修)",
+                1.5,
+            ),
             ("security_order", "Security and order (秩序维护)", 1.25),
-            ("cleaning_environment", "Cleaning and environment (环境卫生)", 1.25),
+            (
+                "cleaning_environment",
+                "Cleaning and environment (环境卫生)",
+                1.25,
+            ),
             ("greening", "Greening (绿化)", 0.75),
             ("facilities", "Facilities (设施设备)", 1.0),
             ("communication", "Communication (沟通)", 0.75),

@@ -36,7 +36,8 @@ impl TimeOfDay {
 impl std::str::FromStr for TimeOfDay {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("invalid value: expected a time \"HH:MM\" from 00:00 to 23:59, found {s:?}");
+        let bad =
+            || format!("invalid value: expected a time \"HH:MM\" from 00:00 to 23:59, found {s:?}");
         let (h, m) = s.split_once(':').ok_or_else(bad)?;
         if h.len() != 2 || m.len() != 2 {
             return Err(bad());
@@ -133,14 +134,20 @@ impl UtcOffset {
 
 impl Default for UtcOffset {
     fn default() -> Self {
-        UtcOffset(FixedOffset::east_opt(8 * 3600).expect("+08:00 is a valid offset"))
+        const CHINA_STANDARD_TIME: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
+            Some(offset) => offset,
+            None => unreachable!(),
+        };
+        UtcOffset(CHINA_STANDARD_TIME)
     }
 }
 
 impl TryFrom<String> for UtcOffset {
     type Error = String;
     fn try_from(s: String) -> Result<Self, Self::Error> {
-        let bad = || format!("invalid value: expected a UTC offset \"+HH:MM\" within ±14:00, found {s:?}");
+        let bad = || {
+            format!("invalid value: expected a UTC offset \"+HH:MM\" within ±14:00, found {s:?}")
+        };
         let b = s.as_bytes();
         if b.len() != 6 || b[3] != b':' {
             return Err(bad());
@@ -152,7 +159,10 @@ impl TryFrom<String> for UtcOffset {
         };
         let h: i32 = s[1..3].parse().map_err(|_| bad())?;
         let m: i32 = s[4..6].parse().map_err(|_| bad())?;
-        if m >= 60 || !s[1..3].bytes().all(|c| c.is_ascii_digit()) || !s[4..6].bytes().all(|c| c.is_ascii_digit()) {
+        if m >= 60
+            || !s[1..3].bytes().all(|c| c.is_ascii_digit())
+            || !s[4..6].bytes().all(|c| c.is_ascii_digit())
+        {
             return Err(bad());
         }
         UtcOffset::from_seconds(sign * (h * 3600 + m * 60)).ok_or_else(bad)

@@ -35,11 +35,19 @@ impl Index {
     fn of(estate: &Estate) -> Index {
         Index {
             buildings: estate.buildings.iter().map(|b| b.id.clone()).collect(),
-            households: estate.households.iter().map(|h| (h.id.clone(), h.building.clone())).collect(),
+            households: estate
+                .households
+                .iter()
+                .map(|h| (h.id.clone(), h.building.clone()))
+                .collect(),
             residents: estate.residents.iter().map(|r| r.id.clone()).collect(),
             staff: estate.staff.iter().map(|s| s.id.clone()).collect(),
             stakeholders: estate.stakeholders.iter().map(|s| s.id.clone()).collect(),
-            orders: estate.work_orders.iter().map(|w| (w.id.clone(), w.reported_at)).collect(),
+            orders: estate
+                .work_orders
+                .iter()
+                .map(|w| (w.id.clone(), w.reported_at))
+                .collect(),
             dimensions: estate.dimensions.iter().map(|d| d.id.clone()).collect(),
             household_count: estate.households.len(),
         }
@@ -74,9 +82,18 @@ impl Checker {
     /// `personal = true` so their value is never copied into the issue.
     fn text(&mut self, path: impl Fn() -> String, s: &str, max: usize, personal: bool) {
         let n = s.chars().count();
-        let shown = if personal { String::new() } else { render_str(s) };
+        let shown = if personal {
+            String::new()
+        } else {
+            render_str(s)
+        };
         if s.trim().is_empty() {
-            self.push(path(), shown, IssueCode::InvalidText, "expected a non-blank text".into());
+            self.push(
+                path(),
+                shown,
+                IssueCode::InvalidText,
+                "expected a non-blank text".into(),
+            );
         } else if n > max {
             self.push(
                 path(),
@@ -87,7 +104,14 @@ impl Checker {
         }
     }
 
-    fn range<T: PartialOrd + Display + Copy>(&mut self, path: impl Fn() -> String, v: T, lo: T, hi: T, what: &str) {
+    fn range<T: PartialOrd + Display + Copy>(
+        &mut self,
+        path: impl Fn() -> String,
+        v: T,
+        lo: T,
+        hi: T,
+        what: &str,
+    ) {
         if v < lo || v > hi {
             self.push(
                 path(),
@@ -98,7 +122,13 @@ impl Checker {
         }
     }
 
-    fn reference<K: Ord + AsRef<str>>(&mut self, path: impl Fn() -> String, exists: bool, id: &K, kind: &str) {
+    fn reference<K: Ord + AsRef<str>>(
+        &mut self,
+        path: impl Fn() -> String,
+        exists: bool,
+        id: &K,
+        kind: &str,
+    ) {
         if !exists {
             self.push(
                 path(),
@@ -121,7 +151,10 @@ impl Checker {
                     format!("{collection}[{i}].id"),
                     render_str(id.as_ref()),
                     IssueCode::DuplicateId,
-                    format!("id {:?} is already used by {collection}[{first}]", id.as_ref()),
+                    format!(
+                        "id {:?} is already used by {collection}[{first}]",
+                        id.as_ref()
+                    ),
                 );
             } else {
                 seen.insert(id, i);
@@ -150,8 +183,18 @@ impl Estate {
 
     fn check(&self, c: &mut Checker, ix: &Index) {
         c.text(|| "name".into(), &self.name, MAX_NAME_CHARS, false);
-        c.text(|| "company.name".into(), &self.company.name, MAX_NAME_CHARS, false);
-        c.text(|| "company.branch".into(), &self.company.branch, MAX_NAME_CHARS, false);
+        c.text(
+            || "company.name".into(),
+            &self.company.name,
+            MAX_NAME_CHARS,
+            false,
+        );
+        c.text(
+            || "company.branch".into(),
+            &self.company.branch,
+            MAX_NAME_CHARS,
+            false,
+        );
 
         c.unique("buildings", self.buildings.iter().map(|b| &b.id));
         c.unique("households", self.households.iter().map(|h| &h.id));
@@ -162,17 +205,33 @@ impl Estate {
         c.unique("meeting_items", self.meeting_items.iter().map(|m| &m.id));
         c.unique("shift_types", self.shift_types.iter().map(|s| &s.id));
         c.unique("posts", self.posts.iter().map(|p| &p.id));
-        c.unique("operating_periods", self.operating_periods.iter().map(|p| &p.id));
+        c.unique(
+            "operating_periods",
+            self.operating_periods.iter().map(|p| &p.id),
+        );
         c.unique("work_orders", self.work_orders.iter().map(|w| &w.id));
         c.unique("dimensions", self.dimensions.iter().map(|d| &d.id));
         let shift_types: BTreeSet<&ShiftTypeId> = self.shift_types.iter().map(|s| &s.id).collect();
         let posts: BTreeSet<&PostId> = self.posts.iter().map(|p| &p.id).collect();
         c.unique("ratings", self.ratings.iter().map(|r| &r.id));
-        c.unique("survey_responses", self.survey_responses.iter().map(|s| &s.id));
+        c.unique(
+            "survey_responses",
+            self.survey_responses.iter().map(|s| &s.id),
+        );
 
         if let Some(pb) = &self.company.party_branch {
-            c.text(|| "company.party_branch.name".into(), &pb.name, MAX_NAME_CHARS, false);
-            c.reference(|| "company.party_branch.secretary".into(), ix.staff.contains(&pb.secretary), &pb.secretary, "staff member");
+            c.text(
+                || "company.party_branch.name".into(),
+                &pb.name,
+                MAX_NAME_CHARS,
+                false,
+            );
+            c.reference(
+                || "company.party_branch.secretary".into(),
+                ix.staff.contains(&pb.secretary),
+                &pb.secretary,
+                "staff member",
+            );
             if let Some(s) = self.staff_member(&pb.secretary)
                 && !s.party_member
             {
@@ -180,21 +239,46 @@ impl Estate {
                     "company.party_branch.secretary".into(),
                     render_str(pb.secretary.as_str()),
                     IssueCode::InvalidValue,
-                    format!("the party branch secretary {:?} must be a party member", pb.secretary.as_str()),
+                    format!(
+                        "the party branch secretary {:?} must be a party member",
+                        pb.secretary.as_str()
+                    ),
                 );
             }
         }
 
         for (i, b) in self.buildings.iter().enumerate() {
-            c.text(|| format!("buildings[{i}].name"), &b.name, MAX_NAME_CHARS, false);
-            c.range(|| format!("buildings[{i}].floors"), b.floors, 1, 200, "a floor count");
+            c.text(
+                || format!("buildings[{i}].name"),
+                &b.name,
+                MAX_NAME_CHARS,
+                false,
+            );
+            c.range(
+                || format!("buildings[{i}].floors"),
+                b.floors,
+                1,
+                200,
+                "a floor count",
+            );
             if let Some(y) = b.built_year {
-                c.range(|| format!("buildings[{i}].built_year"), y, 1800, 2200, "a year");
+                c.range(
+                    || format!("buildings[{i}].built_year"),
+                    y,
+                    1800,
+                    2200,
+                    "a year",
+                );
             }
         }
 
         for (i, h) in self.households.iter().enumerate() {
-            c.reference(|| format!("households[{i}].building"), ix.buildings.contains(&h.building), &h.building, "building");
+            c.reference(
+                || format!("households[{i}].building"),
+                ix.buildings.contains(&h.building),
+                &h.building,
+                "building",
+            );
             c.text(|| format!("households[{i}].unit"), &h.unit, 32, false);
             if let Some(b) = self.building(&h.building).filter(|b| b.floors >= 1) {
                 let top = i16::try_from(b.floors).unwrap_or(i16::MAX);
@@ -214,26 +298,69 @@ impl Estate {
         }
 
         for (i, r) in self.residents.iter().enumerate() {
-            c.reference(|| format!("residents[{i}].household"), ix.households.contains_key(&r.household), &r.household, "household");
-            c.text(|| format!("residents[{i}].name"), r.name.expose(), MAX_NAME_CHARS, true);
+            c.reference(
+                || format!("residents[{i}].household"),
+                ix.households.contains_key(&r.household),
+                &r.household,
+                "household",
+            );
+            c.text(
+                || format!("residents[{i}].name"),
+                r.name.expose(),
+                MAX_NAME_CHARS,
+                true,
+            );
             if let Some(y) = r.birth_year {
-                c.range(|| format!("residents[{i}].birth_year"), y, 1880, 2200, "a year");
+                c.range(
+                    || format!("residents[{i}].birth_year"),
+                    y,
+                    1880,
+                    2200,
+                    "a year",
+                );
             }
             if let Some(y) = r.moved_in_year {
-                c.range(|| format!("residents[{i}].moved_in_year"), y, 1900, 2200, "a year");
+                c.range(
+                    || format!("residents[{i}].moved_in_year"),
+                    y,
+                    1900,
+                    2200,
+                    "a year",
+                );
             }
         }
 
         for (i, s) in self.staff.iter().enumerate() {
-            c.text(|| format!("staff[{i}].name"), s.name.expose(), MAX_NAME_CHARS, true);
-            c.range(|| format!("staff[{i}].max_open_orders"), s.max_open_orders, 1, 50, "a capacity");
+            c.text(
+                || format!("staff[{i}].name"),
+                s.name.expose(),
+                MAX_NAME_CHARS,
+                true,
+            );
+            c.range(
+                || format!("staff[{i}].max_open_orders"),
+                s.max_open_orders,
+                1,
+                50,
+                "a capacity",
+            );
             if let Some(b) = &s.base_building {
-                c.reference(|| format!("staff[{i}].base_building"), ix.buildings.contains(b), b, "building");
+                c.reference(
+                    || format!("staff[{i}].base_building"),
+                    ix.buildings.contains(b),
+                    b,
+                    "building",
+                );
             }
         }
 
         for (i, v) in self.volunteers.iter().enumerate() {
-            c.text(|| format!("volunteers[{i}].name"), v.name.expose(), MAX_NAME_CHARS, true);
+            c.text(
+                || format!("volunteers[{i}].name"),
+                v.name.expose(),
+                MAX_NAME_CHARS,
+                true,
+            );
             if v.kind == VolunteerKind::PartyMember && !v.party_member {
                 c.push(
                     format!("volunteers[{i}].party_member"),
@@ -248,12 +375,20 @@ impl Estate {
                         format!("volunteers[{i}].availability[{j}].until"),
                         render_str(&a.until.to_string()),
                         IssueCode::OutOfOrder,
-                        format!("the window ends ({}) before it starts ({})", a.until, a.from),
+                        format!(
+                            "the window ends ({}) before it starts ({})",
+                            a.until, a.from
+                        ),
                     );
                 }
             }
             for p in &v.posts {
-                c.reference(|| format!("volunteers[{i}].posts"), posts.contains(p), p, "post");
+                c.reference(
+                    || format!("volunteers[{i}].posts"),
+                    posts.contains(p),
+                    p,
+                    "post",
+                );
                 if let Some(post) = self.posts.iter().find(|x| &x.id == p)
                     && !post.volunteers_allowed
                 {
@@ -268,18 +403,48 @@ impl Estate {
         }
 
         for (i, s) in self.stakeholders.iter().enumerate() {
-            c.text(|| format!("stakeholders[{i}].name"), &s.name, MAX_NAME_CHARS, false);
+            c.text(
+                || format!("stakeholders[{i}].name"),
+                &s.name,
+                MAX_NAME_CHARS,
+                false,
+            );
             if let Some(h) = &s.household {
-                c.reference(|| format!("stakeholders[{i}].household"), ix.households.contains_key(h), h, "household");
+                c.reference(
+                    || format!("stakeholders[{i}].household"),
+                    ix.households.contains_key(h),
+                    h,
+                    "household",
+                );
             }
         }
 
         for (i, m) in self.meeting_items.iter().enumerate() {
-            c.text(|| format!("meeting_items[{i}].title"), &m.title, MAX_NAME_CHARS, false);
-            c.reference(|| format!("meeting_items[{i}].raised_by"), ix.stakeholders.contains(&m.raised_by), &m.raised_by, "stakeholder");
-            c.reference(|| format!("meeting_items[{i}].owner"), ix.stakeholders.contains(&m.owner), &m.owner, "stakeholder");
+            c.text(
+                || format!("meeting_items[{i}].title"),
+                &m.title,
+                MAX_NAME_CHARS,
+                false,
+            );
+            c.reference(
+                || format!("meeting_items[{i}].raised_by"),
+                ix.stakeholders.contains(&m.raised_by),
+                &m.raised_by,
+                "stakeholder",
+            );
+            c.reference(
+                || format!("meeting_items[{i}].owner"),
+                ix.stakeholders.contains(&m.owner),
+                &m.owner,
+                "stakeholder",
+            );
             if let Some(b) = &m.building {
-                c.reference(|| format!("meeting_items[{i}].building"), ix.buildings.contains(b), b, "building");
+                c.reference(
+                    || format!("meeting_items[{i}].building"),
+                    ix.buildings.contains(b),
+                    b,
+                    "building",
+                );
             }
             if let Some(d) = m.discussed_on
                 && d < m.raised_on
@@ -291,7 +456,9 @@ impl Estate {
                     format!("discussed on {d}, before it was raised on {}", m.raised_on),
                 );
             }
-            if m.status == ItemStatus::Resolved && m.resolution.as_deref().is_none_or(|r| r.trim().is_empty()) {
+            if m.status == ItemStatus::Resolved
+                && m.resolution.as_deref().is_none_or(|r| r.trim().is_empty())
+            {
                 c.push(
                     format!("meeting_items[{i}].resolution"),
                     String::new(),
@@ -302,7 +469,12 @@ impl Estate {
         }
 
         for (i, s) in self.shift_types.iter().enumerate() {
-            c.text(|| format!("shift_types[{i}].name"), &s.name, MAX_NAME_CHARS, false);
+            c.text(
+                || format!("shift_types[{i}].name"),
+                &s.name,
+                MAX_NAME_CHARS,
+                false,
+            );
             if u32::from(s.break_minutes) >= s.span_minutes() {
                 c.push(
                     format!("shift_types[{i}].break_minutes"),
@@ -318,24 +490,49 @@ impl Estate {
         }
 
         for (i, p) in self.posts.iter().enumerate() {
-            c.text(|| format!("posts[{i}].name"), &p.name, MAX_NAME_CHARS, false);
+            c.text(
+                || format!("posts[{i}].name"),
+                &p.name,
+                MAX_NAME_CHARS,
+                false,
+            );
             if let Some(b) = &p.building {
-                c.reference(|| format!("posts[{i}].building"), ix.buildings.contains(b), b, "building");
+                c.reference(
+                    || format!("posts[{i}].building"),
+                    ix.buildings.contains(b),
+                    b,
+                    "building",
+                );
             }
             for (j, cov) in p.coverage.iter().enumerate() {
-                c.reference(|| format!("posts[{i}].coverage[{j}].shift"), shift_types.contains(&cov.shift), &cov.shift, "shift type");
-                c.range(|| format!("posts[{i}].coverage[{j}].headcount"), cov.headcount, 1, 100, "a headcount");
+                c.reference(
+                    || format!("posts[{i}].coverage[{j}].shift"),
+                    shift_types.contains(&cov.shift),
+                    &cov.shift,
+                    "shift type",
+                );
+                c.range(
+                    || format!("posts[{i}].coverage[{j}].headcount"),
+                    cov.headcount,
+                    1,
+                    100,
+                    "a headcount",
+                );
             }
         }
 
-        let mut periods: Vec<(usize, &OperatingPeriod)> = self.operating_periods.iter().enumerate().collect();
+        let mut periods: Vec<(usize, &OperatingPeriod)> =
+            self.operating_periods.iter().enumerate().collect();
         for (i, p) in &periods {
             if p.until < p.from {
                 c.push(
                     format!("operating_periods[{i}].until"),
                     render_str(&p.until.to_string()),
                     IssueCode::OutOfOrder,
-                    format!("the period ends ({}) before it starts ({})", p.until, p.from),
+                    format!(
+                        "the period ends ({}) before it starts ({})",
+                        p.until, p.from
+                    ),
                 );
             }
         }
@@ -348,7 +545,12 @@ impl Estate {
                     format!("operating_periods[{j}].from"),
                     render_str(&b.from.to_string()),
                     IssueCode::Overlap,
-                    format!("period {:?} overlaps period {:?} (until {})", b.id.as_str(), a.id.as_str(), a.until),
+                    format!(
+                        "period {:?} overlaps period {:?} (until {})",
+                        b.id.as_str(),
+                        a.id.as_str(),
+                        a.until
+                    ),
                 );
             }
         }
@@ -358,7 +560,12 @@ impl Estate {
         }
 
         for (i, d) in self.dimensions.iter().enumerate() {
-            c.text(|| format!("dimensions[{i}].name"), &d.name, MAX_NAME_CHARS, false);
+            c.text(
+                || format!("dimensions[{i}].name"),
+                &d.name,
+                MAX_NAME_CHARS,
+                false,
+            );
             if !(d.weight.is_finite() && d.weight >= 0.0) {
                 c.push(
                     format!("dimensions[{i}].weight"),
@@ -384,7 +591,12 @@ pub(crate) fn check_work_order(c: &mut Checker, p: &str, w: &WorkOrder, ix: &Ind
     c.text(|| at("description"), &w.description, MAX_TEXT_CHARS, false);
     match &w.location {
         Location::Household { household } => {
-            c.reference(|| at("location.household"), ix.households.contains_key(household), household, "household");
+            c.reference(
+                || at("location.household"),
+                ix.households.contains_key(household),
+                household,
+                "household",
+            );
             if w.households_affected == 0 {
                 c.push(
                     at("households_affected"),
@@ -395,7 +607,12 @@ pub(crate) fn check_work_order(c: &mut Checker, p: &str, w: &WorkOrder, ix: &Ind
             }
         }
         Location::Building { building, .. } => {
-            c.reference(|| at("location.building"), ix.buildings.contains(building), building, "building");
+            c.reference(
+                || at("location.building"),
+                ix.buildings.contains(building),
+                building,
+                "building",
+            );
         }
         Location::CommonArea { name } => {
             c.text(|| at("location.name"), name, MAX_NAME_CHARS, false);
@@ -407,16 +624,25 @@ pub(crate) fn check_work_order(c: &mut Checker, p: &str, w: &WorkOrder, ix: &Ind
             at("households_affected"),
             w.households_affected.to_string(),
             IssueCode::OutOfRange,
-            format!("expected at most the estate's {max_affected} households, found {}", w.households_affected),
+            format!(
+                "expected at most the estate's {max_affected} households, found {}",
+                w.households_affected
+            ),
         );
     }
     match &w.reported_by {
-        Reporter::Resident { resident } => {
-            c.reference(|| at("reported_by.resident"), ix.residents.contains(resident), resident, "resident")
-        }
-        Reporter::Staff { staff } => {
-            c.reference(|| at("reported_by.staff"), ix.staff.contains(staff), staff, "staff member")
-        }
+        Reporter::Resident { resident } => c.reference(
+            || at("reported_by.resident"),
+            ix.residents.contains(resident),
+            resident,
+            "resident",
+        ),
+        Reporter::Staff { staff } => c.reference(
+            || at("reported_by.staff"),
+            ix.staff.contains(staff),
+            staff,
+            "staff member",
+        ),
         Reporter::Stakeholder { stakeholder } => c.reference(
             || at("reported_by.stakeholder"),
             ix.stakeholders.contains(stakeholder),
@@ -426,7 +652,12 @@ pub(crate) fn check_work_order(c: &mut Checker, p: &str, w: &WorkOrder, ix: &Ind
         Reporter::Anonymous | Reporter::System => {}
     }
     if let Some(f) = &w.follow_up_of {
-        c.reference(|| at("follow_up_of"), ix.orders.contains_key(f), f, "work order");
+        c.reference(
+            || at("follow_up_of"),
+            ix.orders.contains_key(f),
+            f,
+            "work order",
+        );
         if f == &w.id {
             c.push(
                 at("follow_up_of"),
@@ -445,12 +676,21 @@ pub(crate) fn check_work_order(c: &mut Checker, p: &str, w: &WorkOrder, ix: &Ind
                 ev("at"),
                 render_str(&e.at().to_rfc3339()),
                 IssueCode::OutOfOrder,
-                format!("event time {} is before the previous event at {}", e.at().to_rfc3339(), last.to_rfc3339()),
+                format!(
+                    "event time {} is before the previous event at {}",
+                    e.at().to_rfc3339(),
+                    last.to_rfc3339()
+                ),
             );
         }
         last = last.max(e.at());
         if let WorkOrderEvent::Assigned { staff, .. } = e {
-            c.reference(|| ev("staff"), ix.staff.contains(staff), staff, "staff member");
+            c.reference(
+                || ev("staff"),
+                ix.staff.contains(staff),
+                staff,
+                "staff member",
+            );
         }
         if let WorkOrderEvent::Triaged { by: Some(s), .. } = e {
             c.reference(|| ev("by"), ix.staff.contains(s), s, "staff member");
@@ -461,7 +701,11 @@ pub(crate) fn check_work_order(c: &mut Checker, p: &str, w: &WorkOrder, ix: &Ind
                 ev("type"),
                 render_str(e.name()),
                 IssueCode::InvalidTransition,
-                format!("cannot apply '{}' while the order is {}", e.name(), status.as_str()),
+                format!(
+                    "cannot apply '{}' while the order is {}",
+                    e.name(),
+                    status.as_str()
+                ),
             ),
         }
     }
@@ -470,14 +714,29 @@ pub(crate) fn check_work_order(c: &mut Checker, p: &str, w: &WorkOrder, ix: &Ind
 /// Checks one post-service rating against the records that exist.
 pub(crate) fn check_rating(c: &mut Checker, p: &str, r: &Rating, ix: &Index) {
     let at = |f: &str| join(p, f);
-    c.reference(|| at("work_order"), ix.orders.contains_key(&r.work_order), &r.work_order, "work order");
+    c.reference(
+        || at("work_order"),
+        ix.orders.contains_key(&r.work_order),
+        &r.work_order,
+        "work order",
+    );
     c.range(|| at("score"), r.score, 1, 5, "a score");
     for (k, v) in &r.dimensions {
-        c.reference(|| at(&format!("dimensions.{k}")), ix.dimensions.contains(k), k, "dimension");
+        c.reference(
+            || at(&format!("dimensions.{k}")),
+            ix.dimensions.contains(k),
+            k,
+            "dimension",
+        );
         c.range(|| at(&format!("dimensions.{k}")), *v, 1, 5, "a score");
     }
     if let Some(who) = &r.rated_by {
-        c.reference(|| at("rated_by"), ix.residents.contains(who), who, "resident");
+        c.reference(
+            || at("rated_by"),
+            ix.residents.contains(who),
+            who,
+            "resident",
+        );
     }
     if let Some(text) = &r.comment {
         c.text(|| at("comment"), text.expose(), MAX_TEXT_CHARS, true);
@@ -489,7 +748,11 @@ pub(crate) fn check_rating(c: &mut Checker, p: &str, r: &Rating, ix: &Index) {
             at("at"),
             render_str(&r.at.to_rfc3339()),
             IssueCode::OutOfOrder,
-            format!("rated at {}, before the order was reported at {}", r.at.to_rfc3339(), reported.to_rfc3339()),
+            format!(
+                "rated at {}, before the order was reported at {}",
+                r.at.to_rfc3339(),
+                reported.to_rfc3339()
+            ),
         );
     }
 }
@@ -497,7 +760,12 @@ pub(crate) fn check_rating(c: &mut Checker, p: &str, r: &Rating, ix: &Index) {
 /// Checks one survey response against the records that exist.
 pub(crate) fn check_survey_response(c: &mut Checker, p: &str, s: &SurveyResponse, ix: &Index) {
     let at = |f: &str| join(p, f);
-    c.reference(|| at("building"), ix.buildings.contains(&s.building), &s.building, "building");
+    c.reference(
+        || at("building"),
+        ix.buildings.contains(&s.building),
+        &s.building,
+        "building",
+    );
     if let Some(h) = &s.household {
         match ix.households.get(h) {
             None => c.reference(|| at("household"), false, h, "household"),
@@ -505,16 +773,31 @@ pub(crate) fn check_survey_response(c: &mut Checker, p: &str, s: &SurveyResponse
                 at("household"),
                 render_str(h.as_str()),
                 IssueCode::InvalidValue,
-                format!("household {:?} is in building {:?}, not {:?}", h.as_str(), b.as_str(), s.building.as_str()),
+                format!(
+                    "household {:?} is in building {:?}, not {:?}",
+                    h.as_str(),
+                    b.as_str(),
+                    s.building.as_str()
+                ),
             ),
             Some(_) => {}
         }
     }
     if let Some(who) = &s.respondent {
-        c.reference(|| at("respondent"), ix.residents.contains(who), who, "resident");
+        c.reference(
+            || at("respondent"),
+            ix.residents.contains(who),
+            who,
+            "resident",
+        );
     }
     for (k, v) in &s.scores {
-        c.reference(|| at(&format!("scores.{k}")), ix.dimensions.contains(k), k, "dimension");
+        c.reference(
+            || at(&format!("scores.{k}")),
+            ix.dimensions.contains(k),
+            k,
+            "dimension",
+        );
         c.range(|| at(&format!("scores.{k}")), *v, 1, 5, "a score");
     }
     if let Some(o) = s.overall {

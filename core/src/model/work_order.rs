@@ -424,7 +424,10 @@ impl WorkOrder {
     /// time goes backwards.
     pub fn check_append(&self, event: &WorkOrderEvent) -> crate::Result<WorkOrderStatus> {
         let status = self.status();
-        let last = self.events.last().map_or(self.reported_at, WorkOrderEvent::at);
+        let last = self
+            .events
+            .last()
+            .map_or(self.reported_at, WorkOrderEvent::at);
         if event.at() < last {
             return Err(crate::Error::invalid(
                 "work order event",

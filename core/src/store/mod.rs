@@ -20,8 +20,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
-use serde::{Deserialize, Serialize};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 pub use schema::SCHEMA_VERSION;
 use schema::{APPLICATION_ID, MIGRATIONS};
@@ -294,7 +294,10 @@ impl Store {
         for id in ids {
             let id = id.map_err(sql("list estates"))?;
             out.push(EstateId::new(id.clone()).map_err(|_| {
-                Error::new(ErrorKind::Storage, format!("stored estate id {id:?} is invalid"))
+                Error::new(
+                    ErrorKind::Storage,
+                    format!("stored estate id {id:?} is invalid"),
+                )
             })?);
         }
         Ok(out)
@@ -367,7 +370,10 @@ impl Store {
     /// history is not a valid lifecycle (paths are relative to the order, e.g.
     /// `location.household`); `storage` if SQLite fails.
     pub fn add_work_order(&mut self, estate: &EstateId, order: &WorkOrder) -> Result<()> {
-        let tx = self.conn.transaction().map_err(sql("begin add work order"))?;
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("begin add work order"))?;
         require_estate(&tx, estate)?;
         if exists(&tx, "work_orders", estate, order.id.as_str())? {
             return Err(Error::conflict(format!(
@@ -412,7 +418,11 @@ impl Store {
             return Err(Error::invalid(
                 "work order event",
                 vec![crate::Issue::new(
-                    if matches!(event, WorkOrderEvent::Assigned { .. }) { "staff" } else { "by" },
+                    if matches!(event, WorkOrderEvent::Assigned { .. }) {
+                        "staff"
+                    } else {
+                        "by"
+                    },
                     crate::wire::render_str(staff.as_str()),
                     crate::IssueCode::DanglingReference,
                     format!("staff member {:?} does not exist", staff.as_str()),
@@ -434,7 +444,8 @@ impl Store {
     /// # Errors
     /// `not_found` if there is no such order; `storage` if SQLite fails.
     pub fn work_order(&self, estate: &EstateId, id: &WorkOrderId) -> Result<WorkOrder> {
-        load_order(&self.conn, estate, id)?.ok_or_else(|| Error::not_found("work order", id.as_str()))
+        load_order(&self.conn, estate, id)?
+            .ok_or_else(|| Error::not_found("work order", id.as_str()))
     }
 
     /// Work orders matching `filter`, oldest report first (ties by id).
@@ -458,7 +469,12 @@ impl Store {
         Ok(v)
     }
 
-    fn query_orders(&self, estate: &EstateId, filter: &Filter, open_only: bool) -> Result<Vec<WorkOrder>> {
+    fn query_orders(
+        &self,
+        estate: &EstateId,
+        filter: &Filter,
+        open_only: bool,
+    ) -> Result<Vec<WorkOrder>> {
         const OP: &str = "query work orders";
         let (building, from, until) = filter.params();
         let mut stmt = self
@@ -473,9 +489,10 @@ impl Store {
             )
             .map_err(sql(OP))?;
         let rows = stmt
-            .query_map(params![estate.as_str(), building, from, until, open_only], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })
+            .query_map(
+                params![estate.as_str(), building, from, until, open_only],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+            )
             .map_err(sql(OP))?;
         let mut orders = Vec::new();
         for row in rows {
@@ -538,8 +555,15 @@ impl Store {
     /// `not_found` if the estate does not exist; `conflict` if the id is taken;
     /// `invalid_input` if a score is out of range or a reference does not
     /// exist; `storage` if SQLite fails.
-    pub fn add_survey_response(&mut self, estate: &EstateId, response: &SurveyResponse) -> Result<()> {
-        let tx = self.conn.transaction().map_err(sql("begin add survey response"))?;
+    pub fn add_survey_response(
+        &mut self,
+        estate: &EstateId,
+        response: &SurveyResponse,
+    ) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(sql("begin add survey response"))?;
         require_estate(&tx, estate)?;
         if exists(&tx, "survey_responses", estate, response.id.as_str())? {
             return Err(Error::conflict(format!(
@@ -565,7 +589,9 @@ impl Store {
         {
             ix.residents.insert(r.clone());
         }
-        checked("survey response", |c| check_survey_response(c, "", response, &ix))?;
+        checked("survey response", |c| {
+            check_survey_response(c, "", response, &ix)
+        })?;
         let next = next_pos(&tx, "survey_responses", estate)?;
         insert_survey_response(&tx, estate, response, next)?;
         tx.commit().map_err(sql("commit add survey response"))
@@ -575,13 +601,22 @@ impl Store {
     ///
     /// # Errors
     /// `storage` if SQLite fails.
-    pub fn survey_responses(&self, estate: &EstateId, filter: &Filter) -> Result<Vec<SurveyResponse>> {
+    pub fn survey_responses(
+        &self,
+        estate: &EstateId,
+        filter: &Filter,
+    ) -> Result<Vec<SurveyResponse>> {
         let mut v: Vec<SurveyResponse> = self.query_records("survey_responses", estate, filter)?;
         v.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
         Ok(v)
     }
 
-    fn query_records<T: DeserializeOwned>(&self, table: &'static str, estate: &EstateId, filter: &Filter) -> Result<Vec<T>> {
+    fn query_records<T: DeserializeOwned>(
+        &self,
+        table: &'static str,
+        estate: &EstateId,
+        filter: &Filter,
+    ) -> Result<Vec<T>> {
         let (building, from, until) = filter.params();
         let query = format!(
             "SELECT id, doc FROM {table} WHERE estate_id = ?1
@@ -590,7 +625,10 @@ impl Store {
                AND (?4 IS NULL OR at_us < ?4)
              ORDER BY pos"
         );
-        let mut stmt = self.conn.prepare_cached(&query).map_err(sql("query records"))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&query)
+            .map_err(sql("query records"))?;
         let rows = stmt
             .query_map(params![estate.as_str(), building, from, until], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
@@ -637,14 +675,25 @@ fn save_estate_tx(tx: &Transaction<'_>, estate: &Estate) -> Result<()> {
         tx.execute(&format!("DELETE FROM {table} WHERE estate_id = ?1"), [id])
             .map_err(sql("replace estate facts"))?;
     }
-    insert_plain(tx, "buildings", id, estate.buildings.iter().map(|b| (b.id.as_str(), doc(b))))?;
+    insert_plain(
+        tx,
+        "buildings",
+        id,
+        estate.buildings.iter().map(|b| (b.id.as_str(), doc(b))),
+    )?;
     {
         let mut stmt = tx
             .prepare_cached("INSERT INTO households (estate_id, id, pos, building_id, doc) VALUES (?1, ?2, ?3, ?4, ?5)")
             .map_err(sql("save households"))?;
         for (i, h) in estate.households.iter().enumerate() {
-            stmt.execute(params![id, h.id.as_str(), pos(i), h.building.as_str(), doc(h)])
-                .map_err(sql("save households"))?;
+            stmt.execute(params![
+                id,
+                h.id.as_str(),
+                pos(i),
+                h.building.as_str(),
+                doc(h)
+            ])
+            .map_err(sql("save households"))?;
         }
     }
     {
@@ -652,17 +701,61 @@ fn save_estate_tx(tx: &Transaction<'_>, estate: &Estate) -> Result<()> {
             .prepare_cached("INSERT INTO residents (estate_id, id, pos, household_id, doc) VALUES (?1, ?2, ?3, ?4, ?5)")
             .map_err(sql("save residents"))?;
         for (i, r) in estate.residents.iter().enumerate() {
-            stmt.execute(params![id, r.id.as_str(), pos(i), r.household.as_str(), doc(r)])
-                .map_err(sql("save residents"))?;
+            stmt.execute(params![
+                id,
+                r.id.as_str(),
+                pos(i),
+                r.household.as_str(),
+                doc(r)
+            ])
+            .map_err(sql("save residents"))?;
         }
     }
-    insert_plain(tx, "staff", id, estate.staff.iter().map(|s| (s.id.as_str(), doc(s))))?;
-    insert_plain(tx, "volunteers", id, estate.volunteers.iter().map(|v| (v.id.as_str(), doc(v))))?;
-    insert_plain(tx, "stakeholders", id, estate.stakeholders.iter().map(|s| (s.id.as_str(), doc(s))))?;
-    insert_plain(tx, "meeting_items", id, estate.meeting_items.iter().map(|m| (m.id.as_str(), doc(m))))?;
-    insert_plain(tx, "shift_types", id, estate.shift_types.iter().map(|s| (s.id.as_str(), doc(s))))?;
-    insert_plain(tx, "posts", id, estate.posts.iter().map(|p| (p.id.as_str(), doc(p))))?;
-    insert_plain(tx, "operating_periods", id, estate.operating_periods.iter().map(|p| (p.id.as_str(), doc(p))))?;
+    insert_plain(
+        tx,
+        "staff",
+        id,
+        estate.staff.iter().map(|s| (s.id.as_str(), doc(s))),
+    )?;
+    insert_plain(
+        tx,
+        "volunteers",
+        id,
+        estate.volunteers.iter().map(|v| (v.id.as_str(), doc(v))),
+    )?;
+    insert_plain(
+        tx,
+        "stakeholders",
+        id,
+        estate.stakeholders.iter().map(|s| (s.id.as_str(), doc(s))),
+    )?;
+    insert_plain(
+        tx,
+        "meeting_items",
+        id,
+        estate.meeting_items.iter().map(|m| (m.id.as_str(), doc(m))),
+    )?;
+    insert_plain(
+        tx,
+        "shift_types",
+        id,
+        estate.shift_types.iter().map(|s| (s.id.as_str(), doc(s))),
+    )?;
+    insert_plain(
+        tx,
+        "posts",
+        id,
+        estate.posts.iter().map(|p| (p.id.as_str(), doc(p))),
+    )?;
+    insert_plain(
+        tx,
+        "operating_periods",
+        id,
+        estate
+            .operating_periods
+            .iter()
+            .map(|p| (p.id.as_str(), doc(p))),
+    )?;
 
     let households: BTreeMap<HouseholdId, BuildingId> = estate
         .households
@@ -687,7 +780,10 @@ fn save_estate_tx(tx: &Transaction<'_>, estate: &Estate) -> Result<()> {
         tx,
         "survey_responses",
         estate,
-        estate.survey_responses.iter().map(|s| (s.id.as_str(), doc(s))),
+        estate
+            .survey_responses
+            .iter()
+            .map(|s| (s.id.as_str(), doc(s))),
         |i, s: &SurveyResponse| insert_survey_response(tx, &estate.id, s, pos(i)),
         &estate.survey_responses,
     )?;
@@ -701,7 +797,9 @@ fn insert_plain<'a>(
     rows: impl Iterator<Item = (&'a str, String)>,
 ) -> Result<()> {
     let mut stmt = tx
-        .prepare_cached(&format!("INSERT INTO {table} (estate_id, id, pos, doc) VALUES (?1, ?2, ?3, ?4)"))
+        .prepare_cached(&format!(
+            "INSERT INTO {table} (estate_id, id, pos, doc) VALUES (?1, ?2, ?3, ?4)"
+        ))
         .map_err(sql("save estate facts"))?;
     for (i, (id, text)) in rows.enumerate() {
         stmt.execute(params![estate, id, pos(i), text])
@@ -757,7 +855,11 @@ fn singular(table: &str) -> &'static str {
     }
 }
 
-fn stored_docs(tx: &Transaction<'_>, table: &str, estate: &EstateId) -> Result<BTreeMap<String, String>> {
+fn stored_docs(
+    tx: &Transaction<'_>,
+    table: &str,
+    estate: &EstateId,
+) -> Result<BTreeMap<String, String>> {
     let mut stmt = tx
         .prepare_cached(&format!("SELECT id, doc FROM {table} WHERE estate_id = ?1"))
         .map_err(sql("read stored records"))?;
@@ -768,7 +870,11 @@ fn stored_docs(tx: &Transaction<'_>, table: &str, estate: &EstateId) -> Result<B
         .map_err(sql("read stored records"))
 }
 
-fn save_orders(tx: &Transaction<'_>, estate: &Estate, households: &BTreeMap<HouseholdId, BuildingId>) -> Result<()> {
+fn save_orders(
+    tx: &Transaction<'_>,
+    estate: &Estate,
+    households: &BTreeMap<HouseholdId, BuildingId>,
+) -> Result<()> {
     let mut stored = stored_docs(tx, "work_orders", &estate.id)?;
     for (i, order) in estate.work_orders.iter().enumerate() {
         if stored.remove(order.id.as_str()).is_none() {
@@ -776,7 +882,9 @@ fn save_orders(tx: &Transaction<'_>, estate: &Estate, households: &BTreeMap<Hous
             continue;
         }
         let old_events = load_events(tx, &estate.id, &order.id)?;
-        if old_events.len() > order.events.len() || old_events[..] != order.events[..old_events.len()] {
+        if old_events.len() > order.events.len()
+            || old_events[..] != order.events[..old_events.len()]
+        {
             return Err(Error::conflict(format!(
                 "saving estate {:?} would rewrite the stored history of work order {:?} ({} stored events); events are append-only",
                 estate.id.as_str(),
@@ -831,11 +939,17 @@ fn order_doc(order: &WorkOrder) -> String {
     doc(&bare)
 }
 
-fn order_building(order: &WorkOrder, households: &BTreeMap<HouseholdId, BuildingId>) -> Option<String> {
+fn order_building(
+    order: &WorkOrder,
+    households: &BTreeMap<HouseholdId, BuildingId>,
+) -> Option<String> {
     order_keys(order, households).0.map(str::to_owned)
 }
 
-fn order_keys<'a>(order: &'a WorkOrder, households: &'a BTreeMap<HouseholdId, BuildingId>) -> (Option<&'a str>, Option<&'a str>) {
+fn order_keys<'a>(
+    order: &'a WorkOrder,
+    households: &'a BTreeMap<HouseholdId, BuildingId>,
+) -> (Option<&'a str>, Option<&'a str>) {
     match &order.location {
         Location::Household { household } => (
             households.get(household).map(BuildingId::as_str),
@@ -880,7 +994,13 @@ fn insert_order(
     Ok(())
 }
 
-fn insert_event(tx: &Connection, estate: &EstateId, order: &WorkOrderId, seq: usize, event: &WorkOrderEvent) -> Result<()> {
+fn insert_event(
+    tx: &Connection,
+    estate: &EstateId,
+    order: &WorkOrderId,
+    seq: usize,
+    event: &WorkOrderEvent,
+) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO work_order_events (estate_id, order_id, seq, type, at_us, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )
@@ -898,7 +1018,13 @@ fn insert_event(tx: &Connection, estate: &EstateId, order: &WorkOrderId, seq: us
     Ok(())
 }
 
-fn insert_rating(tx: &Connection, estate: &EstateId, r: &Rating, position: i64, building: Option<&str>) -> Result<()> {
+fn insert_rating(
+    tx: &Connection,
+    estate: &EstateId,
+    r: &Rating,
+    position: i64,
+    building: Option<&str>,
+) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO ratings (estate_id, id, pos, work_order_id, building_id, at_us, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )
@@ -917,7 +1043,12 @@ fn insert_rating(tx: &Connection, estate: &EstateId, r: &Rating, position: i64, 
     Ok(())
 }
 
-fn insert_survey_response(tx: &Connection, estate: &EstateId, s: &SurveyResponse, position: i64) -> Result<()> {
+fn insert_survey_response(
+    tx: &Connection,
+    estate: &EstateId,
+    s: &SurveyResponse,
+    position: i64,
+) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO survey_responses (estate_id, id, pos, survey_id, building_id, at_us, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )
@@ -936,12 +1067,20 @@ fn insert_survey_response(tx: &Connection, estate: &EstateId, s: &SurveyResponse
     Ok(())
 }
 
-fn load_docs<T: DeserializeOwned>(conn: &Connection, table: &'static str, estate: &EstateId) -> Result<Vec<T>> {
+fn load_docs<T: DeserializeOwned>(
+    conn: &Connection,
+    table: &'static str,
+    estate: &EstateId,
+) -> Result<Vec<T>> {
     let mut stmt = conn
-        .prepare_cached(&format!("SELECT id, doc FROM {table} WHERE estate_id = ?1 ORDER BY pos"))
+        .prepare_cached(&format!(
+            "SELECT id, doc FROM {table} WHERE estate_id = ?1 ORDER BY pos"
+        ))
         .map_err(sql("load estate"))?;
     let rows = stmt
-        .query_map([estate.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .query_map([estate.as_str()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })
         .map_err(sql("load estate"))?;
     let mut out = Vec::new();
     for row in rows {
@@ -951,16 +1090,26 @@ fn load_docs<T: DeserializeOwned>(conn: &Connection, table: &'static str, estate
     Ok(out)
 }
 
-fn load_events(conn: &Connection, estate: &EstateId, order: &WorkOrderId) -> Result<Vec<WorkOrderEvent>> {
+fn load_events(
+    conn: &Connection,
+    estate: &EstateId,
+    order: &WorkOrderId,
+) -> Result<Vec<WorkOrderEvent>> {
     let mut stmt = conn
-        .prepare_cached("SELECT doc FROM work_order_events WHERE estate_id = ?1 AND order_id = ?2 ORDER BY seq")
+        .prepare_cached(
+            "SELECT doc FROM work_order_events WHERE estate_id = ?1 AND order_id = ?2 ORDER BY seq",
+        )
         .map_err(sql("load work order events"))?;
     let rows = stmt
         .query_map([estate.as_str(), order.as_str()], |r| r.get::<_, String>(0))
         .map_err(sql("load work order events"))?;
     let mut out = Vec::new();
     for row in rows {
-        out.push(parse("work_order_events", order.as_str(), &row.map_err(sql("load work order events"))?)?);
+        out.push(parse(
+            "work_order_events",
+            order.as_str(),
+            &row.map_err(sql("load work order events"))?,
+        )?);
     }
     Ok(out)
 }
@@ -982,7 +1131,11 @@ fn load_order(conn: &Connection, estate: &EstateId, id: &WorkOrderId) -> Result<
 
 fn require_estate(conn: &Connection, estate: &EstateId) -> Result<()> {
     let found: Option<i64> = conn
-        .query_row("SELECT 1 FROM estates WHERE id = ?1", [estate.as_str()], |r| r.get(0))
+        .query_row(
+            "SELECT 1 FROM estates WHERE id = ?1",
+            [estate.as_str()],
+            |r| r.get(0),
+        )
         .optional()
         .map_err(sql("find estate"))?;
     found
@@ -992,13 +1145,22 @@ fn require_estate(conn: &Connection, estate: &EstateId) -> Result<()> {
 
 fn exists(conn: &Connection, table: &'static str, estate: &EstateId, id: &str) -> Result<bool> {
     let found: Option<i64> = conn
-        .prepare_cached(&format!("SELECT 1 FROM {table} WHERE estate_id = ?1 AND id = ?2"))
-        .and_then(|mut stmt| stmt.query_row([estate.as_str(), id], |r| r.get(0)).optional())
+        .prepare_cached(&format!(
+            "SELECT 1 FROM {table} WHERE estate_id = ?1 AND id = ?2"
+        ))
+        .and_then(|mut stmt| {
+            stmt.query_row([estate.as_str(), id], |r| r.get(0))
+                .optional()
+        })
         .map_err(sql("look up record"))?;
     Ok(found.is_some())
 }
 
-fn household_building(conn: &Connection, estate: &EstateId, id: &HouseholdId) -> Result<Option<BuildingId>> {
+fn household_building(
+    conn: &Connection,
+    estate: &EstateId,
+    id: &HouseholdId,
+) -> Result<Option<BuildingId>> {
     let found: Option<String> = conn
         .query_row(
             "SELECT building_id FROM households WHERE estate_id = ?1 AND id = ?2",
@@ -1008,12 +1170,23 @@ fn household_building(conn: &Connection, estate: &EstateId, id: &HouseholdId) ->
         .optional()
         .map_err(sql("look up household"))?;
     found
-        .map(|b| BuildingId::new(b).map_err(|e| Error::new(ErrorKind::Storage, format!("stored building id is invalid: {e}"))))
+        .map(|b| {
+            BuildingId::new(b).map_err(|e| {
+                Error::new(
+                    ErrorKind::Storage,
+                    format!("stored building id is invalid: {e}"),
+                )
+            })
+        })
         .transpose()
 }
 
 /// The reported time and building of a stored order.
-fn order_facts(conn: &Connection, estate: &EstateId, id: &WorkOrderId) -> Result<Option<(DateTime<FixedOffset>, Option<String>)>> {
+fn order_facts(
+    conn: &Connection,
+    estate: &EstateId,
+    id: &WorkOrderId,
+) -> Result<Option<(DateTime<FixedOffset>, Option<String>)>> {
     let found: Option<(String, Option<String>)> = conn
         .query_row(
             "SELECT doc, building_id FROM work_orders WHERE estate_id = ?1 AND id = ?2",
@@ -1031,9 +1204,16 @@ fn order_facts(conn: &Connection, estate: &EstateId, id: &WorkOrderId) -> Result
     }
 }
 
-fn load_dimensions(conn: &Connection, estate: &EstateId) -> Result<std::collections::BTreeSet<crate::DimensionId>> {
+fn load_dimensions(
+    conn: &Connection,
+    estate: &EstateId,
+) -> Result<std::collections::BTreeSet<crate::DimensionId>> {
     let text: String = conn
-        .query_row("SELECT header FROM estates WHERE id = ?1", [estate.as_str()], |r| r.get(0))
+        .query_row(
+            "SELECT header FROM estates WHERE id = ?1",
+            [estate.as_str()],
+            |r| r.get(0),
+        )
         .map_err(sql("load estate header"))?;
     let header: Header = parse("estates", estate.as_str(), &text)?;
     Ok(header.dimensions.into_iter().map(|d| d.id).collect())
@@ -1076,13 +1256,17 @@ fn index_for_order(conn: &Connection, estate: &EstateId, order: &WorkOrder) -> R
         Location::CommonArea { .. } => {}
     }
     match &order.reported_by {
-        Reporter::Resident { resident } if exists(conn, "residents", estate, resident.as_str())? => {
+        Reporter::Resident { resident }
+            if exists(conn, "residents", estate, resident.as_str())? =>
+        {
             ix.residents.insert(resident.clone());
         }
         Reporter::Staff { staff } if exists(conn, "staff", estate, staff.as_str())? => {
             ix.staff.insert(staff.clone());
         }
-        Reporter::Stakeholder { stakeholder } if exists(conn, "stakeholders", estate, stakeholder.as_str())? => {
+        Reporter::Stakeholder { stakeholder }
+            if exists(conn, "stakeholders", estate, stakeholder.as_str())? =>
+        {
             ix.stakeholders.insert(stakeholder.clone());
         }
         _ => {}

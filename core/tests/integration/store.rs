@@ -87,7 +87,10 @@ fn a_text_file_is_refused_and_untouched() {
     std::fs::write(&path, "x".repeat(4096)).unwrap();
     let (k, m) = kind(Store::open(&path));
     assert_eq!(k, ErrorKind::Storage);
-    assert!(m.ends_with("is not a Steward database: it is not a SQLite database"), "{m}");
+    assert!(
+        m.ends_with("is not a Steward database: it is not a SQLite database"),
+        "{m}"
+    );
     assert_eq!(bytes(&path), "x".repeat(4096).into_bytes());
 }
 
@@ -97,8 +100,10 @@ fn another_applications_database_is_refused_and_untouched() {
     let path = dir.path().join("other.db");
     {
         let c = rusqlite::Connection::open(&path).unwrap();
-        c.execute_batch("CREATE TABLE invoices (id INTEGER PRIMARY KEY); INSERT INTO invoices VALUES (7);")
-            .unwrap();
+        c.execute_batch(
+            "CREATE TABLE invoices (id INTEGER PRIMARY KEY); INSERT INTO invoices VALUES (7);",
+        )
+        .unwrap();
     }
     let before = bytes(&path);
     let (k, m) = kind(Store::open(&path));
@@ -161,7 +166,10 @@ fn records_are_never_dropped_or_rewritten_by_a_save() {
     };
     let (k, m) = kind(store.save_estate(&rewritten));
     assert_eq!(k, ErrorKind::Conflict);
-    assert!(m.contains("would rewrite the stored history of work order \"W1\""), "{m}");
+    assert!(
+        m.contains("would rewrite the stored history of work order \"W1\""),
+        "{m}"
+    );
 
     let mut rerated = estate.clone();
     rerated.ratings[0].score = 1;
@@ -182,8 +190,14 @@ fn a_save_may_append_events_and_edit_order_details() {
     let mut estate = base_estate();
     let mut store = Store::open_in_memory().unwrap();
     store.save_estate(&estate).unwrap();
-    let w2 = estate.work_orders.iter_mut().find(|w| w.id.as_str() == "W2").unwrap();
-    w2.events.push(WorkOrderEvent::Started { at: t("2022-12-14T10:30:00+08:00") });
+    let w2 = estate
+        .work_orders
+        .iter_mut()
+        .find(|w| w.id.as_str() == "W2")
+        .unwrap();
+    w2.events.push(WorkOrderEvent::Started {
+        at: t("2022-12-14T10:30:00+08:00"),
+    });
     w2.description.push_str(" (all 6 floors)");
     store.save_estate(&estate).unwrap();
     assert_eq!(store.load_estate(&estate.id).unwrap(), estate);
@@ -199,7 +213,13 @@ fn append_event_follows_the_lifecycle() {
     store.save_estate(&estate).unwrap();
 
     let w3 = wid("W3");
-    let (k, m) = kind(store.append_event(&id, &w3, &WorkOrderEvent::Started { at: t("2022-12-14T08:00:00+08:00") }));
+    let (k, m) = kind(store.append_event(
+        &id,
+        &w3,
+        &WorkOrderEvent::Started {
+            at: t("2022-12-14T08:00:00+08:00"),
+        },
+    ));
     assert_eq!(k, ErrorKind::Conflict);
     assert_eq!(m, "work order W3: cannot apply 'started' while reported");
 
@@ -207,9 +227,14 @@ fn append_event_follows_the_lifecycle() {
         at: t("2022-12-14T08:00:00+08:00"),
         staff: steward::StaffId::new("S3").unwrap(),
     };
-    assert_eq!(store.append_event(&id, &w3, &assign).unwrap(), WorkOrderStatus::Assigned);
+    assert_eq!(
+        store.append_event(&id, &w3, &assign).unwrap(),
+        WorkOrderStatus::Assigned
+    );
 
-    let early = WorkOrderEvent::Started { at: t("2022-12-14T07:00:00+08:00") };
+    let early = WorkOrderEvent::Started {
+        at: t("2022-12-14T07:00:00+08:00"),
+    };
     let err = store.append_event(&id, &w3, &early).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert_eq!(err.issues()[0].code, IssueCode::OutOfOrder);
@@ -222,27 +247,41 @@ fn append_event_follows_the_lifecycle() {
     assert_eq!(err.issues()[0].path, "staff");
     assert_eq!(err.issues()[0].code, IssueCode::DanglingReference);
 
-    assert_eq!(kind(store.append_event(&id, &wid("W404"), &early)).0, ErrorKind::NotFound);
+    assert_eq!(
+        kind(store.append_event(&id, &wid("W404"), &early)).0,
+        ErrorKind::NotFound
+    );
 
     let hold = WorkOrderEvent::OnHold {
         at: t("2022-12-14T09:00:00+08:00"),
         reason: steward::HoldReason::AwaitingResident,
     };
-    assert_eq!(store.append_event(&id, &w3, &hold).unwrap(), WorkOrderStatus::OnHold);
+    assert_eq!(
+        store.append_event(&id, &w3, &hold).unwrap(),
+        WorkOrderStatus::OnHold
+    );
     let loaded = store.work_order(&id, &w3).unwrap();
     assert_eq!(loaded.events, vec![assign, hold]);
     // The open-order query sees the new status.
     let open: Vec<_> = store.open_work_orders(&id, &Filter::default()).unwrap();
-    assert_eq!(open.iter().map(|w| w.id.as_str()).collect::<Vec<_>>(), ["W3", "W2"]);
+    assert_eq!(
+        open.iter().map(|w| w.id.as_str()).collect::<Vec<_>>(),
+        ["W3", "W2"]
+    );
 }
 
 #[test]
 fn events_are_append_only_in_the_schema() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("e.db");
-    Store::open(&path).unwrap().save_estate(&base_estate()).unwrap();
+    Store::open(&path)
+        .unwrap()
+        .save_estate(&base_estate())
+        .unwrap();
     let c = rusqlite::Connection::open(&path).unwrap();
-    let upd = c.execute("UPDATE work_order_events SET at_us = 0", []).unwrap_err();
+    let upd = c
+        .execute("UPDATE work_order_events SET at_us = 0", [])
+        .unwrap_err();
     assert!(upd.to_string().contains("append-only"), "{upd}");
     let del = c.execute("DELETE FROM work_order_events", []).unwrap_err();
     assert!(del.to_string().contains("append-only"), "{del}");
@@ -258,13 +297,22 @@ fn add_work_order_checks_references_and_ids() {
     let mut order = estate.work_orders[2].clone();
     let (k, m) = kind(store.add_work_order(&id, &order));
     assert_eq!(k, ErrorKind::Conflict);
-    assert_eq!(m, "work order \"W3\" already exists in estate \"lotus-court\"");
+    assert_eq!(
+        m,
+        "work order \"W3\" already exists in estate \"lotus-court\""
+    );
 
     order.id = wid("W4");
-    order.location = steward::Location::Household { household: steward::HouseholdId::new("B9-0101").unwrap() };
+    order.location = steward::Location::Household {
+        household: steward::HouseholdId::new("B9-0101").unwrap(),
+    };
     order.follow_up_of = Some(wid("W0"));
     let err = store.add_work_order(&id, &order).unwrap_err();
-    let paths: Vec<_> = err.issues().iter().map(|i| (i.path.as_str(), i.code)).collect();
+    let paths: Vec<_> = err
+        .issues()
+        .iter()
+        .map(|i| (i.path.as_str(), i.code))
+        .collect();
     assert_eq!(
         paths,
         [
@@ -273,7 +321,9 @@ fn add_work_order_checks_references_and_ids() {
         ]
     );
 
-    order.location = steward::Location::Household { household: steward::HouseholdId::new("B2-1201").unwrap() };
+    order.location = steward::Location::Household {
+        household: steward::HouseholdId::new("B2-1201").unwrap(),
+    };
     order.follow_up_of = Some(wid("W1"));
     store.add_work_order(&id, &order).unwrap();
     let all = store.load_estate(&id).unwrap();
@@ -297,7 +347,10 @@ fn ratings_and_responses_are_added_and_checked() {
     r.score = 0;
     let err = store.add_rating(&id, &r).unwrap_err();
     assert_eq!(err.issues()[0].path, "score");
-    assert_eq!(err.issues()[0].message, "expected a score from 1 to 5, found 0");
+    assert_eq!(
+        err.issues()[0].message,
+        "expected a score from 1 to 5, found 0"
+    );
     r.score = 3;
     store.add_rating(&id, &r).unwrap();
     let b1 = Filter::default().building(steward::BuildingId::new("B1").unwrap());
@@ -308,12 +361,18 @@ fn ratings_and_responses_are_added_and_checked() {
     s.building = steward::BuildingId::new("B2").unwrap();
     let err = store.add_survey_response(&id, &s).unwrap_err();
     assert_eq!(err.issues()[0].path, "household");
-    assert_eq!(err.issues()[0].message, "household \"B1-0201\" is in building \"B1\", not \"B2\"");
+    assert_eq!(
+        err.issues()[0].message,
+        "household \"B1-0201\" is in building \"B1\", not \"B2\""
+    );
     s.household = None;
     store.add_survey_response(&id, &s).unwrap();
     let b2 = Filter::default().building(steward::BuildingId::new("B2").unwrap());
     assert_eq!(store.survey_responses(&id, &b2).unwrap().len(), 2);
-    assert_eq!(kind(store.add_survey_response(&id, &s)).0, ErrorKind::Conflict);
+    assert_eq!(
+        kind(store.add_survey_response(&id, &s)).0,
+        ErrorKind::Conflict
+    );
 }
 
 #[test]
@@ -322,9 +381,13 @@ fn queries_filter_by_building_and_period() {
     let id = estate.id.clone();
     let mut store = Store::open_in_memory().unwrap();
     store.save_estate(&estate).unwrap();
-    let ids = |v: Vec<steward::WorkOrder>| v.into_iter().map(|w| w.id.to_string()).collect::<Vec<_>>();
+    let ids =
+        |v: Vec<steward::WorkOrder>| v.into_iter().map(|w| w.id.to_string()).collect::<Vec<_>>();
 
-    assert_eq!(ids(store.work_orders(&id, &Filter::default()).unwrap()), ["W3", "W1", "W2"]);
+    assert_eq!(
+        ids(store.work_orders(&id, &Filter::default()).unwrap()),
+        ["W3", "W1", "W2"]
+    );
     let b1 = Filter::default().building(steward::BuildingId::new("B1").unwrap());
     assert_eq!(ids(store.work_orders(&id, &b1).unwrap()), ["W1", "W2"]);
     assert_eq!(ids(store.open_work_orders(&id, &b1).unwrap()), ["W2"]);
@@ -333,12 +396,17 @@ fn queries_filter_by_building_and_period() {
         .until(t("2022-12-14T10:00:00+08:00"));
     assert_eq!(ids(store.work_orders(&id, &dec14).unwrap()), ["W1"]);
     // The same instant written in another offset is the same instant.
-    let utc = Filter::default().from(t("2022-12-13T16:00:00+00:00")).until(t("2022-12-14T02:00:00Z"));
+    let utc = Filter::default()
+        .from(t("2022-12-13T16:00:00+00:00"))
+        .until(t("2022-12-14T02:00:00Z"));
     assert_eq!(ids(store.work_orders(&id, &utc).unwrap()), ["W1"]);
 
     let dec = Filter::default().from(t("2022-12-02T00:00:00+08:00"));
     let resp = store.survey_responses(&id, &dec).unwrap();
-    assert_eq!(resp.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["SR2"]);
+    assert_eq!(
+        resp.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+        ["SR2"]
+    );
 }
 
 #[test]
@@ -354,7 +422,14 @@ fn the_demo_estate_round_trips() {
 fn random_estate() -> impl Strategy<Value = Estate> {
     (
         proptest::collection::vec((0..2usize, 1..6i16, any::<bool>()), 0..20),
-        proptest::collection::vec((0..5usize, proptest::collection::vec(0..9u8, 0..8), 0..100_000i64), 0..20),
+        proptest::collection::vec(
+            (
+                0..5usize,
+                proptest::collection::vec(0..9u8, 0..8),
+                0..100_000i64,
+            ),
+            0..20,
+        ),
     )
         .prop_map(|(households, orders)| {
             let mut e = base_estate();
@@ -365,7 +440,11 @@ fn random_estate() -> impl Strategy<Value = Estate> {
                     building,
                     unit: format!("{floor}0{i}"),
                     floor,
-                    tenure: if tenant { steward::Tenure::Tenant } else { steward::Tenure::Owner },
+                    tenure: if tenant {
+                        steward::Tenure::Tenant
+                    } else {
+                        steward::Tenure::Owner
+                    },
                     care_needs: Default::default(),
                 });
             }
@@ -394,11 +473,17 @@ fn random_estate() -> impl Strategy<Value = Estate> {
                         0 => WorkOrderEvent::Triaged { at, by: None },
                         1 => WorkOrderEvent::Assigned { at, staff },
                         2 => WorkOrderEvent::Started { at },
-                        3 => WorkOrderEvent::OnHold { at, reason: steward::HoldReason::PartsOnOrder },
+                        3 => WorkOrderEvent::OnHold {
+                            at,
+                            reason: steward::HoldReason::PartsOnOrder,
+                        },
                         4 => WorkOrderEvent::Resumed { at },
                         5 => WorkOrderEvent::Resolved { at, note: None },
                         6 => WorkOrderEvent::Closed { at },
-                        7 => WorkOrderEvent::Reopened { at, reason: Some("leaks again".into()) },
+                        7 => WorkOrderEvent::Reopened {
+                            at,
+                            reason: Some("leaks again".into()),
+                        },
                         _ => WorkOrderEvent::Cancelled { at, reason: None },
                     };
                     if order.status().next(&event).is_some() {

@@ -47,7 +47,11 @@ fn estate_vectors() {
 fn run(entry: &str) {
     let bless = std::env::var_os("STEWARD_BLESS").is_some();
     let cases = cases(entry);
-    assert!(cases.len() >= 30, "expected at least 30 {entry} vectors, found {}", cases.len());
+    assert!(
+        cases.len() >= 30,
+        "expected at least 30 {entry} vectors, found {}",
+        cases.len()
+    );
     let mut failures = Vec::new();
     for (input, expected_path) in &cases {
         let got = outcome(entry, &std::fs::read(input).unwrap());
@@ -58,8 +62,17 @@ fn run(entry: &str) {
         let expected = std::fs::read_to_string(expected_path)
             .unwrap_or_else(|_| panic!("missing {}", expected_path.display()));
         if expected.trim_end_matches('\n') != got {
-            failures.push(format!("{}\n  expected: {}\n  got:      {got}", input.display(), expected.trim_end()));
+            failures.push(format!(
+                "{}\n  expected: {}\n  got:      {got}",
+                input.display(),
+                expected.trim_end()
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} vector(s) differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} vector(s) differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
