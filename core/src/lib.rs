@@ -46,5 +46,15 @@ pub use error::{Error, ErrorKind, Issue, IssueCode, MAX_VALUE_CHARS, Result};
 pub use model::*;
 pub use store::{Filter, SCHEMA_VERSION, Store};
 
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
+/// DESIGN.md's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../DESIGN.md")]
+pub struct DesignDoctests;
+
 /// The library version, from Cargo.toml.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

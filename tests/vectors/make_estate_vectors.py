@@ -7,6 +7,7 @@ Then bless the expected outcomes with the Rust suite (see README.md) and review 
 import copy
 import json
 import pathlib
+import sys
 
 HERE = pathlib.Path(__file__).resolve().parent / "estate"
 BASE = json.loads((HERE / "base.json").read_text(encoding="utf-8"))
@@ -119,7 +120,34 @@ CASES = {
 }
 
 
+def expected_files():
+    files = {"ok-base.json": base_text()}
+    for name, body in CASES.items():
+        files[f"{name}.json"] = body
+    return files
+
+
+def check():
+    """Fails if the committed inputs differ from what this script writes."""
+    want = expected_files()
+    have = {p.name: p.read_bytes() for p in HERE.glob("*.json") if p.name != "base.json"}
+    stale = sorted(n for n in want.keys() | have.keys() if want.get(n) != have.get(n))
+    missing_out = sorted(n for n in want if not (HERE / n).with_suffix(".out").exists())
+    if stale or missing_out:
+        print("tests/vectors/estate is out of date; run tests/vectors/make_estate_vectors.py and bless:")
+        for n in stale + missing_out:
+            print("  ", n)
+        sys.exit(1)
+    print(f"{len(want)} estate vectors up to date")
+
+
 def main():
+    if "--check" in sys.argv[1:]:
+        check()
+        return
+    for old in HERE.glob("*.out"):
+        if not old.with_suffix(".json").exists() or old.stem == "base":
+            old.unlink()
     for old in HERE.glob("*.json"):
         if old.name != "base.json":
             old.unlink()
