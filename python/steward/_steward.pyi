@@ -1,0 +1,541 @@
+"""Type stubs and documentation of the native module ``steward._steward``.
+
+Import these names from ``steward``. Every call into the Rust core releases the
+GIL, and a panic inside it is raised as :class:`steward.InternalError`, never
+as PyO3's ``PanicException``. Errors of the core are raised as the classes of
+:mod:`steward.errors`, chosen by kind.
+"""
+
+import os
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Literal, Mapping, Optional, Union, final
+
+from .model import (
+    Building,
+    Company,
+    Household,
+    MeetingItem,
+    OperatingPeriod,
+    Post,
+    Rating,
+    Resident,
+    ShiftType,
+    StaffMember,
+    Stakeholder,
+    SurveyDimension,
+    SurveyResponse,
+    Volunteer,
+    WorkOrder,
+    WorkOrderEvent,
+)
+
+__all__ = ["__version__", "SCHEMA_VERSION", "Estate", "Store", "demo_estate"]
+
+__version__: str
+"""The version of the Rust crates (``steward::VERSION``)."""
+
+SCHEMA_VERSION: int
+"""The database schema version this library writes (and the newest it reads)."""
+
+_JsonDocument = Union[str, bytes, bytearray]
+"""A JSON document as text, or as bytes that must be UTF-8."""
+
+_Instant = Union[datetime, str]
+"""An aware ``datetime``, or an RFC 3339 timestamp with offset as ``str``."""
+
+_WorkOrderStatus = Literal[
+    "reported",
+    "triaged",
+    "assigned",
+    "in_progress",
+    "on_hold",
+    "resolved",
+    "closed",
+    "reopened",
+    "cancelled",
+]
+
+@final
+class Estate:
+    """A validated estate: buildings, households, people, posts and records.
+
+    Immutable (methods return new objects) and safe to share between threads.
+    Two estates are equal when their contents are equal. Construct one with
+    :meth:`from_json`, :meth:`from_dict`, :func:`demo_estate` or
+    :meth:`Store.load_estate`.
+    """
+
+    @staticmethod
+    def from_json(document: _JsonDocument) -> Estate:
+        """Parses and validates an estate from its JSON document.
+
+        Args:
+            document: the JSON text, or its bytes (which must be UTF-8).
+
+        Returns:
+            The estate.
+
+        Raises:
+            InvalidInputError: the document is not UTF-8 (issue code
+                ``invalid_utf8``), not JSON (``syntax``), does not fit the
+                schema (the first such problem), or breaks rules (every rule
+                broken); each issue names the field path and the value.
+            TypeError: ``document`` is not ``str`` or bytes.
+        """
+
+    @staticmethod
+    def from_dict(data: Mapping[str, Any]) -> Estate:
+        """Parses and validates an estate from plain Python data.
+
+        Args:
+            data: the JSON document as dicts, lists, ``str``, ``int``,
+                ``float``, ``bool`` and ``None`` (as :meth:`to_dict` returns it).
+                Dict keys keep their order, so errors are those of the same JSON.
+
+        Returns:
+            The estate.
+
+        Raises:
+            InvalidInputError: as for :meth:`from_json`; also for a float that
+                JSON cannot hold (NaN, infinity).
+            TypeError: ``data`` is not a mapping, or holds a value that is not
+                JSON data (the message names its path) or a non-``str`` key.
+        """
+
+    def to_json(self) -> str:
+        """The estate as compact JSON (the inverse of :meth:`from_json`).
+
+        Returns:
+            The JSON text, byte for byte what Rust's ``Estate::to_json`` gives.
+        """
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The estate as plain Python data, exactly like its JSON.
+
+        Returns:
+            Dicts (keys in the model's field order), lists, ``str``, ``int``,
+            ``float``, ``bool`` and ``None``; every field is present.
+        """
+
+    def validate(self) -> None:
+        """Checks every rule again (an ``Estate`` is validated when built).
+
+        Raises:
+            InvalidInputError: with every issue found.
+        """
+
+    def redacted(self) -> Estate:
+        """A copy with every personal field (names, phones, contacts, comments)
+        replaced by ``"<redacted>"``, for exports and analytics.
+
+        Returns:
+            The redacted estate.
+        """
+
+    def inventory(self) -> Dict[str, int]:
+        """A count of what the estate holds.
+
+        Returns:
+            ``{"buildings": ..., "households": ..., "residents": ..., "staff": ...,
+            "party_member_staff": ..., "volunteers": ..., "stakeholders": ...,
+            "meeting_items": ..., "posts": ..., "shift_types": ...,
+            "operating_periods": ..., "work_orders": ..., "open_work_orders": ...,
+            "ratings": ..., "survey_responses": ...}``
+        """
+
+    @property
+    def id(self) -> str:
+        """The estate's id."""
+
+    @property
+    def name(self) -> str:
+        """The estate's name."""
+
+    @property
+    def utc_offset(self) -> timezone:
+        """The estate's offset from UTC (local dates and shift times use it)."""
+
+    @property
+    def company(self) -> Company:
+        """The property company branch that manages the estate."""
+
+    @property
+    def buildings(self) -> List[Building]:
+        """The buildings (a new list of read-only objects on each access)."""
+
+    @property
+    def households(self) -> List[Household]:
+        """The households."""
+
+    @property
+    def residents(self) -> List[Resident]:
+        """The residents."""
+
+    @property
+    def staff(self) -> List[StaffMember]:
+        """The company's staff on this estate."""
+
+    @property
+    def volunteers(self) -> List[Volunteer]:
+        """The volunteers."""
+
+    @property
+    def stakeholders(self) -> List[Stakeholder]:
+        """The parties to the joint meeting."""
+
+    @property
+    def meeting_items(self) -> List[MeetingItem]:
+        """The joint meeting's agenda items."""
+
+    @property
+    def shift_types(self) -> List[ShiftType]:
+        """The shift types."""
+
+    @property
+    def posts(self) -> List[Post]:
+        """The posts that need coverage."""
+
+    @property
+    def operating_periods(self) -> List[OperatingPeriod]:
+        """The dated operating periods (closed management…)."""
+
+    @property
+    def work_orders(self) -> List[WorkOrder]:
+        """The work orders with their histories."""
+
+    @property
+    def dimensions(self) -> List[SurveyDimension]:
+        """The satisfaction dimensions."""
+
+    @property
+    def ratings(self) -> List[Rating]:
+        """The post-service ratings."""
+
+    @property
+    def survey_responses(self) -> List[SurveyResponse]:
+        """The survey responses."""
+
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
+
+def demo_estate() -> Estate:
+    """The reference estate ("Babylon · Blue Diamond", Shangqiu), built
+    deterministically: the same estate as Rust's ``steward::demo::estate()``.
+
+    Returns:
+        The demo estate.
+
+    Raises:
+        InternalError: on a bug in Steward.
+    """
+
+@final
+class Store:
+    """A Steward database (SQLite): estates and their records.
+
+    One connection behind a lock: a store may be shared between threads, and
+    calls from several threads run one at a time, each with the GIL released.
+    Use it as a context manager to close it::
+
+        with steward.Store("estate.db") as store:
+            store.save_estate(estate)
+
+    Every method raises :class:`StorageError` once the store is closed.
+    """
+
+    def __new__(cls, path: Union[str, os.PathLike[str]]) -> Store:
+        """Opens (creating if needed) the database at ``path``.
+
+        Args:
+            path: the database file.
+
+        Raises:
+            StorageError: the file cannot be opened, is not a SQLite database,
+                belongs to another application, or was written by a newer
+                Steward (the file is then left untouched).
+        """
+
+    @staticmethod
+    def in_memory() -> Store:
+        """Opens a fresh database in memory, gone when the store is closed.
+
+        Returns:
+            The store.
+
+        Raises:
+            StorageError: SQLite cannot allocate it.
+        """
+
+    def close(self) -> None:
+        """Closes the database. Closing twice is allowed."""
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+
+    @property
+    def path(self) -> Optional[str]:
+        """The path the store was opened with; ``None`` in memory."""
+
+    def __enter__(self) -> Store: ...
+    def __exit__(
+        self, _exc_type: object = None, _exc_value: object = None, _traceback: object = None
+    ) -> bool:
+        """Closes the store; exceptions propagate."""
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version of the open database.
+
+        Raises:
+            StorageError: SQLite fails or the store is closed.
+        """
+
+    def estate_ids(self) -> List[str]:
+        """The ids of the stored estates, sorted.
+
+        Returns:
+            The ids.
+
+        Raises:
+            StorageError: SQLite fails or the store is closed.
+        """
+
+    def save_estate(self, estate: Union[Estate, Mapping[str, Any], _JsonDocument]) -> None:
+        """Saves an estate in one transaction.
+
+        Facts (buildings, people, posts…) replace what was stored; work orders,
+        their events, ratings and survey responses are added or kept.
+
+        Args:
+            estate: an :class:`Estate`, or its document as a dict, JSON ``str``
+                or bytes (parsed and validated first).
+
+        Raises:
+            InvalidInputError: the document is invalid.
+            ConflictError: saving would drop a stored work order, rating or
+                survey response, rewrite a stored event, or change a stored
+                rating or response. Nothing is written.
+            StorageError: SQLite fails or the store is closed.
+            TypeError: ``estate`` has another type.
+        """
+
+    def load_estate(self, estate_id: str) -> Estate:
+        """Loads an estate with all its records.
+
+        Args:
+            estate_id: the estate's id.
+
+        Returns:
+            The estate, equal to the one saved.
+
+        Raises:
+            NotFoundError: there is no such estate.
+            InvalidInputError: ``estate_id`` is not a valid id.
+            StorageError: SQLite fails, a stored record cannot be read, or the
+                store is closed.
+        """
+
+    def work_orders(
+        self,
+        estate_id: str,
+        *,
+        building: Optional[str] = None,
+        since: Optional[_Instant] = None,
+        until: Optional[_Instant] = None,
+    ) -> List[WorkOrder]:
+        """Work orders, oldest report first (ties by id).
+
+        Args:
+            estate_id: the estate's id.
+            building: only orders in this building (its households or common
+                parts; orders in common areas belong to no building).
+            since: only orders reported at or after this instant.
+            until: only orders reported before this instant.
+
+        Returns:
+            The orders with their histories.
+
+        Raises:
+            InvalidInputError: an id is invalid, or ``since``/``until`` is a
+                naive datetime or not an RFC 3339 timestamp (issue path
+                ``since`` or ``until``).
+            StorageError: SQLite fails or the store is closed.
+            TypeError: ``since``/``until`` is neither a datetime nor a str.
+        """
+
+    def open_work_orders(
+        self,
+        estate_id: str,
+        *,
+        building: Optional[str] = None,
+        since: Optional[_Instant] = None,
+        until: Optional[_Instant] = None,
+    ) -> List[WorkOrder]:
+        """Open work orders (not resolved, closed or cancelled), oldest report
+        first (ties by id).
+
+        Args:
+            estate_id: the estate's id.
+            building: only orders in this building.
+            since: only orders reported at or after this instant.
+            until: only orders reported before this instant.
+
+        Returns:
+            The orders with their histories.
+
+        Raises:
+            InvalidInputError: as for :meth:`work_orders`.
+            StorageError: SQLite fails or the store is closed.
+            TypeError: ``since``/``until`` is neither a datetime nor a str.
+        """
+
+    def work_order(self, estate_id: str, work_order_id: str) -> WorkOrder:
+        """One work order with its history.
+
+        Args:
+            estate_id: the estate's id.
+            work_order_id: the order's id.
+
+        Returns:
+            The order.
+
+        Raises:
+            NotFoundError: there is no such order.
+            InvalidInputError: an id is invalid.
+            StorageError: SQLite fails or the store is closed.
+        """
+
+    def ratings(
+        self,
+        estate_id: str,
+        *,
+        building: Optional[str] = None,
+        since: Optional[_Instant] = None,
+        until: Optional[_Instant] = None,
+    ) -> List[Rating]:
+        """Ratings, oldest first (ties by id).
+
+        Args:
+            estate_id: the estate's id.
+            building: only ratings of orders in this building.
+            since: only ratings given at or after this instant.
+            until: only ratings given before this instant.
+
+        Returns:
+            The ratings.
+
+        Raises:
+            InvalidInputError: as for :meth:`work_orders`.
+            StorageError: SQLite fails or the store is closed.
+            TypeError: ``since``/``until`` is neither a datetime nor a str.
+        """
+
+    def survey_responses(
+        self,
+        estate_id: str,
+        *,
+        building: Optional[str] = None,
+        since: Optional[_Instant] = None,
+        until: Optional[_Instant] = None,
+    ) -> List[SurveyResponse]:
+        """Survey responses, oldest first (ties by id).
+
+        Args:
+            estate_id: the estate's id.
+            building: only responses from this building.
+            since: only responses given at or after this instant.
+            until: only responses given before this instant.
+
+        Returns:
+            The responses.
+
+        Raises:
+            InvalidInputError: as for :meth:`work_orders`.
+            StorageError: SQLite fails or the store is closed.
+            TypeError: ``since``/``until`` is neither a datetime nor a str.
+        """
+
+    def add_work_order(
+        self, estate_id: str, order: Union[WorkOrder, Mapping[str, Any], _JsonDocument]
+    ) -> None:
+        """Adds one new work order (with any events it already has).
+
+        Args:
+            estate_id: the estate's id.
+            order: a :class:`WorkOrder`, or its JSON form as a dict, ``str`` or
+                bytes (a dict may leave out fields that have defaults).
+
+        Raises:
+            NotFoundError: the estate does not exist.
+            ConflictError: the id is taken.
+            InvalidInputError: the order is malformed, refers to records that do
+                not exist, or its history is not a valid lifecycle (paths are
+                relative to the order, e.g. ``location.household``).
+            StorageError: SQLite fails or the store is closed.
+            TypeError: ``order`` has another type.
+        """
+
+    def append_event(
+        self,
+        estate_id: str,
+        work_order_id: str,
+        event: Union[WorkOrderEvent, Mapping[str, Any], _JsonDocument],
+    ) -> _WorkOrderStatus:
+        """Appends one event to a work order's history.
+
+        Args:
+            estate_id: the estate's id.
+            work_order_id: the order's id.
+            event: a :class:`WorkOrderEvent`, or its JSON form, e.g.
+                ``{"type": "started", "at": "2022-12-14T08:05:00+08:00"}``.
+
+        Returns:
+            The order's new status.
+
+        Raises:
+            NotFoundError: the estate or the order does not exist.
+            ConflictError: the event is not allowed in the order's status.
+            InvalidInputError: the event is malformed, its time is before the
+                last event, or it names staff that do not exist.
+            StorageError: SQLite fails or the store is closed.
+            TypeError: ``event`` has another type.
+        """
+
+    def add_rating(
+        self, estate_id: str, rating: Union[Rating, Mapping[str, Any], _JsonDocument]
+    ) -> None:
+        """Adds one rating of a work order.
+
+        Args:
+            estate_id: the estate's id.
+            rating: a :class:`Rating`, or its JSON form.
+
+        Raises:
+            NotFoundError: the estate does not exist.
+            ConflictError: the id is taken.
+            InvalidInputError: the rating is malformed, out of range, or refers
+                to records that do not exist.
+            StorageError: SQLite fails or the store is closed.
+            TypeError: ``rating`` has another type.
+        """
+
+    def add_survey_response(
+        self,
+        estate_id: str,
+        response: Union[SurveyResponse, Mapping[str, Any], _JsonDocument],
+    ) -> None:
+        """Adds one survey response.
+
+        Args:
+            estate_id: the estate's id.
+            response: a :class:`SurveyResponse`, or its JSON form.
+
+        Raises:
+            NotFoundError: the estate does not exist.
+            ConflictError: the id is taken.
+            InvalidInputError: a score is out of range or a reference does not
+                exist.
+            StorageError: SQLite fails or the store is closed.
+            TypeError: ``response`` has another type.
+        """
