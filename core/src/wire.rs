@@ -171,6 +171,51 @@ pub fn from_json_bytes<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<
     from_json(text, what)
 }
 
+/// A document entry point: request bytes in, response JSON out.
+pub type Entry = fn(&[u8]) -> Result<String>;
+
+/// Every document entry point, by name. The same table serves Rust
+/// ([`call`]), C (`steward_call`) and Python (`steward.call`), and the shared
+/// vectors in `tests/vectors/<name>/` are run through it in all three.
+pub const ENTRIES: &[(&str, Entry)] = &[("estate", estate_entry)];
+
+fn estate_entry(document: &[u8]) -> Result<String> {
+    crate::Estate::from_json_bytes(document).map(|e| e.to_json())
+}
+
+/// Runs a document entry point by name.
+///
+/// Every engine is reachable this way as "request document in, response
+/// document out"; `estate` validates an estate and returns it normalised.
+///
+/// # Errors
+/// `not_found` for an unknown entry name; otherwise whatever the entry returns.
+///
+/// ```
+/// let out = steward::wire::call("estate", br#"{"id": "e", "name": "E",
+///     "company": {"name": "C", "branch": "B"}}"#)?;
+/// assert!(out.starts_with(r#"{"id":"e","name":"E","utc_offset":"+08:00""#));
+/// let err = steward::wire::call("horoscope", b"{}").unwrap_err();
+/// assert!(err.message().starts_with(r#"no document entry point named "horoscope"; known: estate"#));
+/// # Ok::<(), steward::Error>(())
+/// ```
+pub fn call(entry: &str, document: &[u8]) -> Result<String> {
+    match ENTRIES.iter().find(|(name, _)| *name == entry) {
+        Some((_, run)) => run(document),
+        None => Err(Error::new(
+            crate::ErrorKind::NotFound,
+            format!(
+                "no document entry point named {entry:?}; known: {}",
+                ENTRIES
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+    }
+}
+
 /// Serde adapter for timestamps: RFC 3339 with an explicit offset, and an
 /// error that shows the expected form.
 pub mod timestamp {

@@ -243,6 +243,30 @@ const char *steward_last_error_json(void);
 void steward_string_free(char *s);
 
 /**
+ * Runs the document entry point named `entry` on a request document.
+ *
+ * This is "request document in, response document out" for every entry
+ * point the library has (the same table as Rust's `steward::wire::call` and
+ * Python's `steward.call`): `"estate"` validates an estate and returns it
+ * normalised; each engine adds its own entry. An unknown `entry` gives
+ * STEWARD_STATUS_NOT_FOUND with a message listing the known ones.
+ *
+ * `request_json` is a NUL-terminated document, read only during the call; a
+ * document that is not UTF-8 is STEWARD_STATUS_INVALID_INPUT with an
+ * "invalid_utf8" issue, exactly as in Rust and Python. `entry` must be UTF-8
+ * (else STEWARD_STATUS_INVALID_UTF8).
+ *
+ * On success `*response_out` receives the response JSON, owned by the
+ * caller and released with steward_string_free(); on failure it is left
+ * untouched. NULL `entry`, `request_json` or `response_out` gives
+ * STEWARD_STATUS_NULL_ARGUMENT. `err_out`: see the header's conventions.
+ */
+steward_status steward_call(const char *entry,
+                            const char *request_json,
+                            char **response_out,
+                            steward_error **err_out);
+
+/**
  * Parses and validates an estate document.
  *
  * `estate_json` is a NUL-terminated estate document (the JSON contract of

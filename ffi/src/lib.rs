@@ -37,6 +37,8 @@ mod error;
 
 mod string;
 
+mod call;
+
 mod estate;
 
 mod store;

@@ -45,6 +45,14 @@ impl Document {
     }
 
     /// Parses and validates an estate.
+    /// The document's bytes, as the core's entry points take them.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        match self {
+            Document::Text(text) => text.as_bytes(),
+            Document::Bytes(bytes) => bytes,
+        }
+    }
+
     pub(crate) fn estate(&self) -> steward::Result<steward::Estate> {
         match self {
             Document::Text(text) => steward::Estate::from_json(text),

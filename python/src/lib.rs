@@ -10,6 +10,7 @@
 //! Everything exposed is immutable (`Estate`) or lock-guarded (`Store`), so the
 //! module declares that it does not need the GIL.
 
+mod call;
 mod conv;
 mod errors;
 mod estate;
@@ -24,5 +25,13 @@ fn _steward(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<estate::Estate>()?;
     m.add_class::<store::Store>()?;
     m.add_function(wrap_pyfunction!(estate::demo_estate, m)?)?;
+    m.add_function(wrap_pyfunction!(call::call, m)?)?;
+    m.add(
+        "ENTRIES",
+        steward::wire::ENTRIES
+            .iter()
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>(),
+    )?;
     Ok(())
 }

@@ -16,7 +16,7 @@ Records come back as the frozen dataclasses of :mod:`steward.model`.
 """
 
 from . import errors, model
-from ._steward import SCHEMA_VERSION, Estate, Store, __version__, demo_estate
+from ._steward import ENTRIES, SCHEMA_VERSION, Estate, Store, __version__, call, demo_estate
 from .errors import (
     ConflictError,
     InfeasibleError,
@@ -53,6 +53,7 @@ from .model import (
 )
 
 __all__ = [
+    "ENTRIES",
     "SCHEMA_VERSION",
     "Availability",
     "Building",
@@ -87,6 +88,7 @@ __all__ = [
     "WorkOrder",
     "WorkOrderEvent",
     "__version__",
+    "call",
     "demo_estate",
     "errors",
     "model",

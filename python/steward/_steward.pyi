@@ -29,7 +29,7 @@ from .model import (
     WorkOrderEvent,
 )
 
-__all__ = ["__version__", "SCHEMA_VERSION", "Estate", "Store", "demo_estate"]
+__all__ = ["__version__", "SCHEMA_VERSION", "ENTRIES", "Estate", "Store", "call", "demo_estate"]
 
 __version__: str
 """The version of the Rust crates (``steward::VERSION``)."""
@@ -217,6 +217,27 @@ class Estate:
 
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
+
+ENTRIES: List[str]
+"""Names of the document entry points :func:`call` knows (``"estate"``, and one per engine)."""
+
+def call(entry: str, document: Union[str, bytes, bytearray, Mapping[str, Any]]) -> str:
+    """Runs a document entry point by name: request document in, response
+    document out, the same as Rust's ``steward::wire::call`` and C's
+    ``steward_call``.
+
+    Args:
+        entry: The entry point, one of :data:`ENTRIES` (e.g. ``"estate"``).
+        document: The request as JSON text, UTF-8 bytes, or a dict.
+
+    Returns:
+        The response document as compact JSON text.
+
+    Raises:
+        NotFoundError: if no entry point has that name.
+        InvalidInputError: if the document is malformed or breaks a rule.
+        TypeError: if ``document`` is not text, bytes or a dict.
+    """
 
 def demo_estate() -> Estate:
     """The reference estate ("Babylon · Blue Diamond", Shangqiu), built

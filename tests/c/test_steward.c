@@ -275,6 +275,24 @@ static void test_validate_errors(void) {
     CHECK_CONTAINS(steward_last_error_json(), "\"code\":\"syntax\"");
 }
 
+static void test_call(void) {
+    char *out = NULL;
+    steward_error *err = NULL;
+    CHECK_STATUS(steward_call("estate", MINIMAL, &out, &err), STEWARD_STATUS_OK);
+    CHECK(out != NULL && strncmp(out, "{\"id\":", 6) == 0);
+    steward_string_free(out);
+    out = NULL;
+    CHECK_STATUS(steward_call("horoscope", "{}", &out, &err), STEWARD_STATUS_NOT_FOUND);
+    CHECK(out == NULL);
+    CHECK_CONTAINS(steward_error_message(err),
+                   "no document entry point named \"horoscope\"; known: estate");
+    steward_error_free(err);
+    err = NULL;
+    CHECK_STATUS(steward_call(NULL, "{}", &out, &err), STEWARD_STATUS_NULL_ARGUMENT);
+    steward_error_free(err);
+    CHECK_STATUS(steward_call("estate", "{}", NULL, NULL), STEWARD_STATUS_NULL_ARGUMENT);
+}
+
 static void test_demo(void) {
     char *json = STRING_SENTINEL;
     steward_error *err = NULL;
@@ -636,8 +654,10 @@ static steward_status status_of(const char *kind) {
     return STEWARD_STATUS_INTERNAL;
 }
 
-/* Runs one vector; returns 1 if it passed. */
-static int run_vector(const char *dir, const char *name) {
+/* Runs one vector of entry point `entry` through steward_call; returns 1 if
+ * it passed. A `.out` of `ok` accepts any successful response; otherwise the
+ * response, or the error's JSON, must equal the `.out` line byte for byte. */
+static int run_vector(const char *dir, const char *entry, const char *name) {
     size_t n = strlen(dir) + 1 + strlen(name) + 1;
     char *json_path = malloc(n);
     char *out_path = malloc(n);
@@ -664,12 +684,20 @@ static int run_vector(const char *dir, const char *name) {
             expected[--e] = '\0';
         }
         steward_error *err = NULL;
-        steward_status s = steward_estate_validate(input, NULL, &err);
+        char *response = NULL;
+        steward_status s = steward_call(entry, input, &response, &err);
         if (strcmp(expected, "ok") == 0) {
-            passed = s == STEWARD_STATUS_OK && err == NULL;
+            passed = s == STEWARD_STATUS_OK && err == NULL && response != NULL;
             if (!passed) {
-                fprintf(stderr, "vector %s: expected ok, got status %u: %s\n", name,
+                fprintf(stderr, "vector %s/%s: expected ok, got status %u: %s\n", entry, name,
                         (unsigned)s, steward_error_json(err));
+            }
+        } else if (kind_of(expected) == NULL) {
+            passed = s == STEWARD_STATUS_OK && response != NULL && strcmp(response, expected) == 0;
+            if (!passed) {
+                fprintf(stderr, "vector %s/%s: status %u\n   got: %s\n  want: %s\n", entry, name,
+                        (unsigned)s, s == STEWARD_STATUS_OK ? response : steward_error_json(err),
+                        expected);
             }
         } else {
             const char *got = steward_error_json(err);
@@ -677,10 +705,11 @@ static int run_vector(const char *dir, const char *name) {
             passed = s != STEWARD_STATUS_OK && s == want && strcmp(got, expected) == 0 &&
                      strcmp(steward_last_error_json(), expected) == 0;
             if (!passed) {
-                fprintf(stderr, "vector %s: status %u (want %u)\n   got: %s\n  want: %s\n",
-                        name, (unsigned)s, (unsigned)want, got, expected);
+                fprintf(stderr, "vector %s/%s: status %u (want %u)\n   got: %s\n  want: %s\n",
+                        entry, name, (unsigned)s, (unsigned)want, got, expected);
             }
         }
+        steward_string_free(response);
         steward_error_free(err);
     }
     free(input);
@@ -690,14 +719,16 @@ static int run_vector(const char *dir, const char *name) {
     return passed;
 }
 
-static void test_vectors(const char *vectors_dir, int *total, int *failed) {
-    size_t n = strlen(vectors_dir) + sizeof "/estate";
+/* Runs the vectors of one entry point: every JSON file in `<vectors_dir>/<entry>/`. */
+static void test_entry_vectors(const char *vectors_dir, const char *entry, int *total,
+                               int *failed) {
+    size_t n = strlen(vectors_dir) + 1 + strlen(entry) + 1;
     char *dir = malloc(n);
     if (dir == NULL) {
         CHECK(!"out of memory");
         return;
     }
-    snprintf(dir, n, "%s/estate", vectors_dir);
+    snprintf(dir, n, "%s/%s", vectors_dir, entry);
     DIR *d = opendir(dir);
     if (d == NULL) {
         fprintf(stderr, "cannot open vector directory %s\n", dir);
@@ -707,10 +738,10 @@ static void test_vectors(const char *vectors_dir, int *total, int *failed) {
     }
     char **names = NULL;
     size_t count = 0, cap = 0;
-    struct dirent *entry;
-    while ((entry = readdir(d)) != NULL) {
-        size_t len = strlen(entry->d_name);
-        if (len <= 5 || strcmp(entry->d_name + len - 5, ".json") != 0) {
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        size_t len = strlen(de->d_name);
+        if (len <= 5 || strcmp(de->d_name + len - 5, ".json") != 0) {
             continue;
         }
         if (count == cap) {
@@ -723,7 +754,7 @@ static void test_vectors(const char *vectors_dir, int *total, int *failed) {
         }
         names[count] = malloc(len + 1);
         if (names[count] != NULL) {
-            memcpy(names[count], entry->d_name, len + 1);
+            memcpy(names[count], de->d_name, len + 1);
             count++;
         }
     }
@@ -732,7 +763,7 @@ static void test_vectors(const char *vectors_dir, int *total, int *failed) {
         qsort(names, count, sizeof *names, compare_names);
     }
     for (size_t i = 0; i < count; i++) {
-        int ok = run_vector(dir, names[i]);
+        int ok = run_vector(dir, entry, names[i]);
         checks_run++;
         (*total)++;
         if (!ok) {
@@ -749,6 +780,37 @@ static void test_vectors(const char *vectors_dir, int *total, int *failed) {
     free(dir);
 }
 
+/* Runs the vectors of every entry point: each sub-folder of `vectors_dir`. */
+static void test_vectors(const char *vectors_dir, int *total, int *failed) {
+    DIR *d = opendir(vectors_dir);
+    if (d == NULL) {
+        fprintf(stderr, "cannot open vector directory %s\n", vectors_dir);
+        CHECK(!"vector directory exists");
+        return;
+    }
+    char *entries[64];
+    size_t count = 0;
+    struct dirent *entry;
+    while ((entry = readdir(d)) != NULL && count < sizeof entries / sizeof entries[0]) {
+        if (entry->d_name[0] == '.' || strchr(entry->d_name, '.') != NULL) {
+            continue; /* ".", "..", and files such as README.md or scripts */
+        }
+        size_t len = strlen(entry->d_name);
+        entries[count] = malloc(len + 1);
+        if (entries[count] != NULL) {
+            memcpy(entries[count], entry->d_name, len + 1);
+            count++;
+        }
+    }
+    closedir(d);
+    qsort(entries, count, sizeof entries[0], compare_names);
+    for (size_t i = 0; i < count; i++) {
+        test_entry_vectors(vectors_dir, entries[i], total, failed);
+        free(entries[i]);
+    }
+    CHECK(count > 0);
+}
+
 /* ------------------------------------------------------------------- main */
 
 int main(int argc, char **argv) {
@@ -763,6 +825,7 @@ int main(int argc, char **argv) {
     test_last_error_is_reset_by_success();
     test_validate_ok();
     test_validate_errors();
+    test_call();
     test_demo();
     test_store_in_memory();
     test_store_null_arguments();

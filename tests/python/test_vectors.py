@@ -118,3 +118,38 @@ def test_runner_reads_ok_and_error_cases(tmp_path: pathlib.Path) -> None:
         assert outcome(steward.Estate.from_json, source.read_bytes()) == expected(out)
     # A wrong expectation is noticed.
     assert outcome(steward.Estate.from_json, b"{}") != "ok"
+
+
+def all_cases() -> List[Tuple[str, pathlib.Path, pathlib.Path]]:
+    """Every vector of every entry point, as (entry, input, expected)."""
+    folders = sorted(p for p in VECTORS.iterdir() if p.is_dir())
+    assert sorted(f.name for f in folders) == sorted(steward.ENTRIES), (
+        "every entry point has a vector folder and every folder an entry point"
+    )
+    return [(f.name, i, o) for f in folders for i, o in cases(f)]
+
+
+def call_outcome(entry: str, data: bytes) -> str:
+    """The response, or the error's compact JSON."""
+    try:
+        return steward.call(entry, data)
+    except steward.StewardError as e:
+        return json.dumps(e.to_dict(), separators=(",", ":"), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("case", all_cases(), ids=lambda c: f"{c[0]}/{c[1].stem}")
+def test_every_vector_through_call(case: Tuple[str, pathlib.Path, pathlib.Path]) -> None:
+    entry, source, out = case
+    got = call_outcome(entry, source.read_bytes())
+    want = expected(out)
+    if want == "ok":
+        assert not got.startswith('{"kind":'), got
+    else:
+        assert got == want
+
+
+def test_unknown_entry_is_not_found() -> None:
+    with pytest.raises(steward.NotFoundError, match='no document entry point named "horoscope"'):
+        steward.call("horoscope", "{}")
+    with pytest.raises(TypeError):
+        steward.call("estate", 42)  # type: ignore[arg-type]
