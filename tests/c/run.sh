@@ -70,15 +70,22 @@ fi
 echo "ffi/include/steward.h matches the generated header"
 
 # -- 3. compile ------------------------------------------------------------
-step "compile tests/c/test_steward.c"
+# Every tests/c/test_*.c is its own program, built against both libraries.
 cflags=(-std=c11 -Wall -Wextra -Werror -pedantic -g -pthread -I"$root/ffi/include")
-# shellcheck disable=SC2086 # $native is a list of flags
-"$cc" "${cflags[@]}" tests/c/test_steward.c -L"$libdir" -lsteward \
-    -Wl,-rpath,"$libdir" -o "$build/test_steward_shared"
-# shellcheck disable=SC2086
-"$cc" "${cflags[@]}" tests/c/test_steward.c "$libdir/libsteward.a" $native \
-    -o "$build/test_steward_static"
-echo "built $build/test_steward_shared and $build/test_steward_static"
+programs=()
+for src in tests/c/test_*.c; do
+    name="$(basename "$src" .c)"
+    step "compile $src"
+    # shellcheck disable=SC2086 # $native is a list of flags
+    "$cc" "${cflags[@]}" "$src" -L"$libdir" -lsteward \
+        -Wl,-rpath,"$libdir" -o "$build/${name}_shared"
+    # shellcheck disable=SC2086
+    "$cc" "${cflags[@]}" "$src" "$libdir/libsteward.a" $native \
+        -o "$build/${name}_static"
+    echo "built $build/${name}_shared and $build/${name}_static"
+    programs+=("$name")
+done
+[ "${#programs[@]}" -gt 0 ] || fail "no tests/c/test_*.c found"
 
 # -- 4. run ----------------------------------------------------------------
 if [ "$use_valgrind" = 1 ] && ! command -v valgrind >/dev/null 2>&1; then
@@ -87,10 +94,11 @@ fi
 
 status=0
 summary=()
+for name in "${programs[@]}"; do
 for kind in shared static; do
-    exe="$build/test_steward_$kind"
-    log="$build/valgrind_$kind.log"
-    step "run ($kind library)"
+    exe="$build/${name}_$kind"
+    log="$build/valgrind_${name}_$kind.log"
+    step "run $name ($kind library)"
     if [ "$use_valgrind" = 1 ]; then
         set +e
         valgrind --error-exitcode=1 --leak-check=full \
@@ -105,9 +113,9 @@ for kind in shared static; do
         if [ "$rc" != 0 ]; then
             [ "${errors:-0}" != 0 ] && cat "$log" >&2
             status=1
-            summary+=("$kind: FAILED (exit $rc, valgrind errors ${errors:-?})")
+            summary+=("$name $kind: FAILED (exit $rc, valgrind errors ${errors:-?})")
         else
-            summary+=("$kind: passed, valgrind errors ${errors:-?}")
+            summary+=("$name $kind: passed, valgrind errors ${errors:-?}")
         fi
     else
         set +e
@@ -116,11 +124,12 @@ for kind in shared static; do
         set -e
         if [ "$rc" != 0 ]; then
             status=1
-            summary+=("$kind: FAILED (exit $rc; valgrind not used)")
+            summary+=("$name $kind: FAILED (exit $rc; valgrind not used)")
         else
-            summary+=("$kind: passed (valgrind not used)")
+            summary+=("$name $kind: passed (valgrind not used)")
         fi
     fi
+done
 done
 
 step "summary"
