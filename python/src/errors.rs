@@ -107,10 +107,19 @@ mod tests {
     fn with_package<R>(f: impl FnOnce(Python<'_>) -> R) -> R {
         Python::initialize();
         Python::attach(|py| {
-            let sys_path = py.import("sys").and_then(|s| s.getattr("path")).unwrap();
-            sys_path
-                .call_method1("insert", (0, env!("CARGO_MANIFEST_DIR")))
-                .unwrap();
+            // Make `steward.errors` importable from the source tree without
+            // running `steward/__init__.py`, which needs the built extension
+            // (absent in a clean checkout when `cargo test` runs).
+            let modules = py.import("sys").and_then(|s| s.getattr("modules")).unwrap();
+            if !modules.contains("steward").unwrap() {
+                let package = py
+                    .import("types")
+                    .and_then(|t| t.call_method1("ModuleType", ("steward",)))
+                    .unwrap();
+                let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/steward");
+                package.setattr("__path__", vec![dir]).unwrap();
+                modules.set_item("steward", package).unwrap();
+            }
             f(py)
         })
     }
