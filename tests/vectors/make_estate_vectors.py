@@ -102,6 +102,7 @@ CASES = {
     "rule-floors-zero": doc(setter(("buildings", 0, "floors"), 0)),
     "rule-household-above-roof": doc(setter(("households", 1, "floor"), 7)),
     "rule-rating-score-6": doc(setter(("ratings", 0, "score"), 6)),
+    "rule-rating-unresolved-order": doc(setter(("ratings", 0, "work_order"), "W2")),
     "rule-recommend-11": doc(setter(("survey_responses", 0, "recommend"), 11)),
     "rule-unknown-dimension": doc(setter(("survey_responses", 1, "scores", "elevators"), 3)),
     "rule-event-out-of-order": doc(setter(("work_orders", 0, "events", 2, "at"), "2022-12-14T07:46:00+08:00")),

@@ -27,6 +27,8 @@ pub(crate) struct Index {
     pub(crate) staff: BTreeSet<StaffId>,
     pub(crate) stakeholders: BTreeSet<StakeholderId>,
     pub(crate) orders: BTreeMap<WorkOrderId, chrono::DateTime<chrono::FixedOffset>>,
+    /// When each order was first resolved, if it was.
+    pub(crate) resolved: BTreeMap<WorkOrderId, chrono::DateTime<chrono::FixedOffset>>,
     pub(crate) dimensions: BTreeSet<DimensionId>,
     pub(crate) household_count: usize,
 }
@@ -47,6 +49,11 @@ impl Index {
                 .work_orders
                 .iter()
                 .map(|w| (w.id.clone(), w.reported_at))
+                .collect(),
+            resolved: estate
+                .work_orders
+                .iter()
+                .filter_map(|w| w.first_resolved_at().map(|t| (w.id.clone(), t)))
                 .collect(),
             dimensions: estate.dimensions.iter().map(|d| d.id.clone()).collect(),
             household_count: estate.households.len(),
@@ -740,6 +747,30 @@ pub(crate) fn check_rating(c: &mut Checker, p: &str, r: &Rating, ix: &Index) {
     }
     if let Some(text) = &r.comment {
         c.text(|| at("comment"), text.expose(), MAX_TEXT_CHARS, true);
+    }
+    if ix.orders.contains_key(&r.work_order) {
+        match ix.resolved.get(&r.work_order) {
+            None => c.push(
+                at("work_order"),
+                render_str(r.work_order.as_str()),
+                IssueCode::InvalidValue,
+                format!(
+                    "work order {:?} has not been resolved; only completed work can be rated",
+                    r.work_order.as_str()
+                ),
+            ),
+            Some(done) if r.at < *done => c.push(
+                at("at"),
+                render_str(&r.at.to_rfc3339()),
+                IssueCode::OutOfOrder,
+                format!(
+                    "rated at {}, before the work was resolved at {}",
+                    r.at.to_rfc3339(),
+                    done.to_rfc3339()
+                ),
+            ),
+            Some(_) => {}
+        }
     }
     if let Some(reported) = ix.orders.get(&r.work_order)
         && r.at < *reported

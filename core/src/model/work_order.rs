@@ -400,6 +400,14 @@ impl WorkOrder {
         who
     }
 
+    /// When the work was first resolved, if it was.
+    pub fn first_resolved_at(&self) -> Option<DateTime<FixedOffset>> {
+        self.events.iter().find_map(|e| match e {
+            WorkOrderEvent::Resolved { at, .. } => Some(*at),
+            _ => None,
+        })
+    }
+
     /// How many times the order was reopened.
     pub fn reopen_count(&self) -> usize {
         self.events

@@ -524,8 +524,11 @@ impl Store {
             dimensions: load_dimensions(&tx, estate)?,
             ..Index::default()
         };
-        if let Some((reported, _)) = order_facts(&tx, estate, &rating.work_order)? {
-            ix.orders.insert(rating.work_order.clone(), reported);
+        if let Some(order) = load_order(&tx, estate, &rating.work_order)? {
+            ix.orders.insert(order.id.clone(), order.reported_at);
+            if let Some(done) = order.first_resolved_at() {
+                ix.resolved.insert(order.id.clone(), done);
+            }
         }
         if let Some(r) = &rating.rated_by
             && exists(&tx, "residents", estate, r.as_str())?

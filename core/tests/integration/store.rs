@@ -352,6 +352,18 @@ fn ratings_and_responses_are_added_and_checked() {
         "expected a score from 1 to 5, found 0"
     );
     r.score = 3;
+    // W2 is only assigned: there is no completed work to rate yet.
+    let err = store.add_rating(&id, &r).unwrap_err();
+    assert_eq!(err.issues()[0].path, "work_order");
+    assert_eq!(
+        err.issues()[0].message,
+        "work order \"W2\" has not been resolved; only completed work can be rated"
+    );
+    r.work_order = wid("W1");
+    r.at = t("2022-12-14T09:00:00+08:00");
+    let err = store.add_rating(&id, &r).unwrap_err();
+    assert_eq!(err.issues()[0].code, IssueCode::OutOfOrder);
+    r.at = t("2022-12-16T09:00:00+08:00");
     store.add_rating(&id, &r).unwrap();
     let b1 = Filter::default().building(steward::BuildingId::new("B1").unwrap());
     assert_eq!(store.ratings(&id, &b1).unwrap().len(), 2);
