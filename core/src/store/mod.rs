@@ -11,6 +11,25 @@
 //! Every public write runs in one transaction, so a failure leaves the
 //! database as it was. Connections use WAL journaling (for files), enforce
 //! foreign keys and wait up to five seconds for a busy database.
+//!
+//! # Concurrency
+//!
+//! Any number of stores, in any threads and processes, may use one file.
+//! - Writes take the write lock when they begin (`BEGIN IMMEDIATE`), so the
+//!   checks a write makes (does the order exist, what is its status) and the
+//!   rows it writes see the same data: two writers never both append event
+//!   number 5, and no update is lost. A deferred transaction would instead
+//!   fail with "database is locked" when it tries to write after another
+//!   writer committed.
+//! - Reads that take more than one statement (an estate, a work order with
+//!   its events) run in one read transaction: they see one snapshot, never
+//!   half of a concurrent save.
+//! - A connection that finds the database busy waits (SQLite's busy timeout,
+//!   five seconds); if it is still busy, the whole operation is retried from
+//!   its start, with a growing pause, up to [`BUSY_ATTEMPTS`] times. Only
+//!   after that does the caller see a `storage` error. Opening a new file
+//!   from several connections at once is safe too: the schema is created
+//!   under the write lock, by whichever connection gets it first.
 
 mod schema;
 
@@ -19,7 +38,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
+use rusqlite::{
+    Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
+};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -128,6 +149,53 @@ fn sql(operation: &'static str) -> impl Fn(rusqlite::Error) -> Error {
     }
 }
 
+/// How many times an operation that found the database busy (another
+/// connection held a lock for longer than the five-second busy timeout) is
+/// attempted before the `storage` error reaches the caller.
+pub(crate) const BUSY_ATTEMPTS: u32 = 6;
+
+/// Whether an error is SQLite's "database is busy/locked".
+fn is_busy(e: &Error) -> bool {
+    use std::error::Error as _;
+    e.kind() == ErrorKind::Storage
+        && e.source()
+            .and_then(|s| s.downcast_ref::<rusqlite::Error>())
+            .and_then(rusqlite::Error::sqlite_error_code)
+            .is_some_and(|c| {
+                matches!(
+                    c,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                )
+            })
+}
+
+/// Runs `attempt` until it does not fail with a busy database, at most
+/// [`BUSY_ATTEMPTS`] times, pausing 10, 40, 160, 250, 250 ms (plus a little
+/// jitter, so that waiting connections do not retry in step) in between.
+fn retrying<T>(mut attempt: impl FnMut() -> Result<T>) -> Result<T> {
+    let mut pause = Duration::from_millis(10);
+    let mut tries = 1;
+    loop {
+        match attempt() {
+            Err(e) if tries < BUSY_ATTEMPTS && is_busy(&e) => {
+                let jitter = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| u64::from(d.subsec_nanos() % 8_000));
+                std::thread::sleep(pause + Duration::from_micros(jitter));
+                pause = (pause * 4).min(Duration::from_millis(250));
+                tries += 1;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+/// Begins a write transaction holding the write lock (`BEGIN IMMEDIATE`).
+fn begin_write<'c>(conn: &'c mut Connection, operation: &'static str) -> Result<Transaction<'c>> {
+    conn.transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(sql(operation))
+}
+
 fn corrupt(table: &str, id: &str, e: serde_json::Error) -> Error {
     Error::new(
         ErrorKind::Storage,
@@ -175,14 +243,16 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| {
-            Error::new(
-                ErrorKind::Storage,
-                format!("cannot open database {}: {e}", path.display()),
-            )
-            .with_source(e)
-        })?;
-        Store::init(conn, &path.display().to_string(), true)
+        retrying(|| {
+            let conn = Connection::open_with_flags(path, flags).map_err(|e| {
+                Error::new(
+                    ErrorKind::Storage,
+                    format!("cannot open database {}: {e}", path.display()),
+                )
+                .with_source(e)
+            })?;
+            Store::init(conn, &path.display().to_string(), true)
+        })
     }
 
     /// Opens a fresh database in memory (gone when the store is dropped).
@@ -197,31 +267,39 @@ impl Store {
     fn init(mut conn: Connection, name: &str, file: bool) -> Result<Store> {
         conn.busy_timeout(Duration::from_secs(5))
             .map_err(sql("set busy timeout"))?;
-        let app_id: i32 = conn
-            .pragma_query_value(None, "application_id", |r| r.get(0))
-            .map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::NotADatabase) => Error::new(
-                    ErrorKind::Storage,
-                    format!("{name} is not a Steward database: it is not a SQLite database"),
-                )
-                .with_source(e),
-                _ => Error::storage("read application_id", e),
-            })?;
-        let version: u32 = conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(sql("read user_version"))?;
-        if app_id != APPLICATION_ID {
-            let tables: i64 = conn
+        // The three reads share one read transaction (one snapshot): another
+        // connection may be creating the schema of a new file right now, and
+        // reads taken before and after its commit would disagree.
+        let (app_id, version, tables) = {
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)
+                .map_err(sql("begin reading the header"))?;
+            let app_id: i32 = tx
+                .pragma_query_value(None, "application_id", |r| r.get(0))
+                .map_err(|e| match e.sqlite_error_code() {
+                    Some(rusqlite::ErrorCode::NotADatabase) => Error::new(
+                        ErrorKind::Storage,
+                        format!("{name} is not a Steward database: it is not a SQLite database"),
+                    )
+                    .with_source(e),
+                    _ => Error::storage("read application_id", e),
+                })?;
+            let version: u32 = tx
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .map_err(sql("read user_version"))?;
+            let tables: i64 = tx
                 .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
                 .map_err(sql("inspect schema"))?;
-            if app_id != 0 || version != 0 || tables != 0 {
-                return Err(Error::new(
-                    ErrorKind::Storage,
-                    format!(
-                        "{name} is not a Steward database: it is a SQLite database of another application (application_id {app_id}, {tables} schema objects); it was not modified"
-                    ),
-                ));
-            }
+            tx.commit().map_err(sql("end reading the header"))?;
+            (app_id, version, tables)
+        };
+        if app_id != APPLICATION_ID && (app_id != 0 || version != 0 || tables != 0) {
+            return Err(Error::new(
+                ErrorKind::Storage,
+                format!(
+                    "{name} is not a Steward database: it is a SQLite database of another application (application_id {app_id}, {tables} schema objects); it was not modified"
+                ),
+            ));
         }
         if version > SCHEMA_VERSION {
             return Err(Error::new(
@@ -245,7 +323,12 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(sql("enable foreign keys"))?;
         if version < SCHEMA_VERSION {
-            let tx = conn.transaction().map_err(sql("begin migration"))?;
+            let tx = begin_write(&mut conn, "begin migration")?;
+            // Read again under the write lock: another connection may have
+            // created or migrated the schema since.
+            let version: u32 = tx
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .map_err(sql("read user_version"))?;
             for (i, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
                 tx.execute_batch(migration).map_err(|e| {
                     Error::storage(
@@ -315,9 +398,11 @@ impl Store {
     /// fails. On error nothing is written.
     pub fn save_estate(&mut self, estate: &Estate) -> Result<()> {
         estate.validate()?;
-        let tx = self.conn.transaction().map_err(sql("begin save"))?;
-        save_estate_tx(&tx, estate)?;
-        tx.commit().map_err(sql("commit save"))
+        retrying(|| {
+            let tx = begin_write(&mut self.conn, "begin save")?;
+            save_estate_tx(&tx, estate)?;
+            tx.commit().map_err(sql("commit save"))
+        })
     }
 
     /// Loads an estate with all its records, in the order they were saved.
@@ -326,6 +411,24 @@ impl Store {
     /// `not_found` if there is no such estate; `storage` if SQLite fails or a
     /// stored record cannot be read.
     pub fn load_estate(&self, id: &EstateId) -> Result<Estate> {
+        self.snapshot(|| self.load_estate_now(id))
+    }
+
+    /// Runs a read of several statements in one read transaction (one
+    /// snapshot of the database), retrying if the database is busy.
+    fn snapshot<T>(&self, read: impl Fn() -> Result<T>) -> Result<T> {
+        retrying(|| {
+            let tx = self
+                .conn
+                .unchecked_transaction()
+                .map_err(sql("begin read"))?;
+            let value = read()?;
+            tx.commit().map_err(sql("end read"))?;
+            Ok(value)
+        })
+    }
+
+    fn load_estate_now(&self, id: &EstateId) -> Result<Estate> {
         let (name, header): (String, String) = self
             .conn
             .query_row(
@@ -370,10 +473,11 @@ impl Store {
     /// history is not a valid lifecycle (paths are relative to the order, e.g.
     /// `location.household`); `storage` if SQLite fails.
     pub fn add_work_order(&mut self, estate: &EstateId, order: &WorkOrder) -> Result<()> {
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(sql("begin add work order"))?;
+        retrying(|| self.add_work_order_once(estate, order))
+    }
+
+    fn add_work_order_once(&mut self, estate: &EstateId, order: &WorkOrder) -> Result<()> {
+        let tx = begin_write(&mut self.conn, "begin add work order")?;
         require_estate(&tx, estate)?;
         if exists(&tx, "work_orders", estate, order.id.as_str())? {
             return Err(Error::conflict(format!(
@@ -402,7 +506,16 @@ impl Store {
         order: &WorkOrderId,
         event: &WorkOrderEvent,
     ) -> Result<WorkOrderStatus> {
-        let tx = self.conn.transaction().map_err(sql("begin append event"))?;
+        retrying(|| self.append_event_once(estate, order, event))
+    }
+
+    fn append_event_once(
+        &mut self,
+        estate: &EstateId,
+        order: &WorkOrderId,
+        event: &WorkOrderEvent,
+    ) -> Result<WorkOrderStatus> {
+        let tx = begin_write(&mut self.conn, "begin append event")?;
         require_estate(&tx, estate)?;
         let current = load_order(&tx, estate, order)?
             .ok_or_else(|| Error::not_found("work order", order.as_str()))?;
@@ -444,7 +557,7 @@ impl Store {
     /// # Errors
     /// `not_found` if there is no such order; `storage` if SQLite fails.
     pub fn work_order(&self, estate: &EstateId, id: &WorkOrderId) -> Result<WorkOrder> {
-        load_order(&self.conn, estate, id)?
+        self.snapshot(|| load_order(&self.conn, estate, id))?
             .ok_or_else(|| Error::not_found("work order", id.as_str()))
     }
 
@@ -453,7 +566,7 @@ impl Store {
     /// # Errors
     /// `storage` if SQLite fails.
     pub fn work_orders(&self, estate: &EstateId, filter: &Filter) -> Result<Vec<WorkOrder>> {
-        let mut v = self.query_orders(estate, filter, false)?;
+        let mut v = self.snapshot(|| self.query_orders(estate, filter, false))?;
         v.sort_by(|a, b| (a.reported_at, &a.id).cmp(&(b.reported_at, &b.id)));
         Ok(v)
     }
@@ -464,7 +577,7 @@ impl Store {
     /// # Errors
     /// `storage` if SQLite fails.
     pub fn open_work_orders(&self, estate: &EstateId, filter: &Filter) -> Result<Vec<WorkOrder>> {
-        let mut v = self.query_orders(estate, filter, true)?;
+        let mut v = self.snapshot(|| self.query_orders(estate, filter, true))?;
         v.sort_by(|a, b| (a.reported_at, &a.id).cmp(&(b.reported_at, &b.id)));
         Ok(v)
     }
@@ -511,7 +624,11 @@ impl Store {
     /// `invalid_input` if the rating is out of range or refers to records that
     /// do not exist; `storage` if SQLite fails.
     pub fn add_rating(&mut self, estate: &EstateId, rating: &Rating) -> Result<()> {
-        let tx = self.conn.transaction().map_err(sql("begin add rating"))?;
+        retrying(|| self.add_rating_once(estate, rating))
+    }
+
+    fn add_rating_once(&mut self, estate: &EstateId, rating: &Rating) -> Result<()> {
+        let tx = begin_write(&mut self.conn, "begin add rating")?;
         require_estate(&tx, estate)?;
         if exists(&tx, "ratings", estate, rating.id.as_str())? {
             return Err(Error::conflict(format!(
@@ -547,7 +664,7 @@ impl Store {
     /// # Errors
     /// `storage` if SQLite fails.
     pub fn ratings(&self, estate: &EstateId, filter: &Filter) -> Result<Vec<Rating>> {
-        let mut v: Vec<Rating> = self.query_records("ratings", estate, filter)?;
+        let mut v: Vec<Rating> = retrying(|| self.query_records("ratings", estate, filter))?;
         v.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
         Ok(v)
     }
@@ -563,10 +680,15 @@ impl Store {
         estate: &EstateId,
         response: &SurveyResponse,
     ) -> Result<()> {
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(sql("begin add survey response"))?;
+        retrying(|| self.add_survey_response_once(estate, response))
+    }
+
+    fn add_survey_response_once(
+        &mut self,
+        estate: &EstateId,
+        response: &SurveyResponse,
+    ) -> Result<()> {
+        let tx = begin_write(&mut self.conn, "begin add survey response")?;
         require_estate(&tx, estate)?;
         if exists(&tx, "survey_responses", estate, response.id.as_str())? {
             return Err(Error::conflict(format!(
@@ -609,7 +731,8 @@ impl Store {
         estate: &EstateId,
         filter: &Filter,
     ) -> Result<Vec<SurveyResponse>> {
-        let mut v: Vec<SurveyResponse> = self.query_records("survey_responses", estate, filter)?;
+        let mut v: Vec<SurveyResponse> =
+            retrying(|| self.query_records("survey_responses", estate, filter))?;
         v.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
         Ok(v)
     }
@@ -1292,4 +1415,72 @@ fn index_for_order(conn: &Connection, estate: &EstateId, order: &WorkOrder) -> R
         }
     }
     Ok(ix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TINY: &str = r#"{"id": "tiny", "name": "Tiny", "company": {"name": "C", "branch": "B"}}"#;
+
+    /// A store on `path` whose busy timeout is `ms` (instead of five seconds).
+    fn impatient(path: &Path, ms: u64) -> Store {
+        let store = Store::open(path).unwrap();
+        store.conn.busy_timeout(Duration::from_millis(ms)).unwrap();
+        store
+    }
+
+    #[test]
+    fn a_write_retries_while_another_connection_holds_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("busy.db");
+        let tiny = Estate::from_json(TINY).unwrap();
+        let mut store = impatient(&path, 0);
+        let blocker = Connection::open(&path).unwrap();
+        blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(100));
+            blocker.execute_batch("COMMIT").unwrap();
+        });
+        // With no busy timeout the first attempts find the database locked;
+        // a later one runs once the blocker has committed.
+        store.save_estate(&tiny).unwrap();
+        release.join().unwrap();
+        assert_eq!(store.load_estate(&tiny.id).unwrap(), tiny);
+    }
+
+    #[test]
+    fn a_lock_never_released_is_a_storage_error_after_the_retries() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("busy.db");
+        let mut store = impatient(&path, 0);
+        let blocker = Connection::open(&path).unwrap();
+        blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let err = store
+            .save_estate(&Estate::from_json(TINY).unwrap())
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Storage);
+        assert!(is_busy(&err));
+        assert_eq!(err.message(), "begin save: database is locked");
+        blocker.execute_batch("ROLLBACK").unwrap();
+        assert!(store.estate_ids().unwrap().is_empty());
+    }
+
+    #[test]
+    fn connections_creating_one_file_at_once_all_succeed() {
+        for round in 0..5 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(format!("new-{round}.db"));
+            let start = std::sync::Barrier::new(6);
+            std::thread::scope(|s| {
+                for _ in 0..6 {
+                    s.spawn(|| {
+                        start.wait();
+                        let store = Store::open(&path).unwrap();
+                        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+                    });
+                }
+            });
+        }
+    }
 }
