@@ -57,6 +57,9 @@ fn run(path: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot read the schema version: {e}"))?;
 
     let report = Report::standard()
+        .with(steward::dispatch::TodaysQueue::default())
+        .with(steward::satisfaction::SatisfactionSection::default())
+        .with(steward::roster::RosterSection)
         .render(&loaded, demo::now())
         .map_err(|e| format!("cannot render the report: {e}"))?;
     println!("{report}");

@@ -36,9 +36,12 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod demo;
+pub mod dispatch;
 mod error;
 mod model;
 pub mod report;
+pub mod roster;
+pub mod satisfaction;
 mod store;
 pub mod wire;
 

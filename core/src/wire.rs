@@ -37,18 +37,7 @@ pub fn render_str(s: &str) -> String {
 /// ```
 pub fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
     if text.len() > MAX_DOCUMENT_BYTES {
-        return Err(Error::invalid(
-            what,
-            vec![Issue::new(
-                "",
-                String::new(),
-                IssueCode::OutOfRange,
-                format!(
-                    "document is {} bytes; the limit is {MAX_DOCUMENT_BYTES}",
-                    text.len()
-                ),
-            )],
-        ));
+        return Err(too_large(what, text.len()));
     }
     let mut de = serde_json::Deserializer::from_str(text);
     let (path, inner) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
@@ -84,20 +73,6 @@ pub fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
             };
             value = Some(inner);
         }
-        let personal = is_personal_path(&path);
-        if personal && code != IssueCode::MissingField {
-            // Serde quotes the value in its message; keep only what was expected.
-            let kind = message
-                .split(':')
-                .next()
-                .unwrap_or("invalid value")
-                .to_owned();
-            let expected = message
-                .find(", expected")
-                .map_or("", |i| &message[i..])
-                .to_owned();
-            message = format!("{kind}: {}{expected}", crate::REDACTED);
-        }
         // A missing or repeated field is reported at its object: point at the field.
         if matches!(code, IssueCode::MissingField | IssueCode::DuplicateField)
             && let Some(field) = message.split('`').nth(1)
@@ -108,6 +83,12 @@ pub fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
                 format!("{path}.{field}")
             };
             value = root.as_ref().and_then(|r| lookup(r, &path));
+        }
+        let personal = is_personal_path(&path, value)
+            || (code == IssueCode::UnknownField && in_personal_record(&path))
+            || value.is_some_and(holds_personal);
+        if personal {
+            message = redact_message(&message, code);
         }
         // serde accepts an array for a struct; say plainly that an object was expected.
         let mut code = code;
@@ -130,10 +111,30 @@ pub fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
         };
         (code, path, value)
     };
+    // An attacker's megabyte-long key or string must not become a
+    // megabyte-long error: cut what the path and message quote, like values.
     Err(Error::invalid(
         what,
-        vec![Issue::new(path, value, code, message)],
+        vec![Issue::new(
+            cut_path(&path),
+            value,
+            code,
+            cut_quoted(&message),
+        )],
     ))
+}
+
+/// The error for a document over [`MAX_DOCUMENT_BYTES`].
+fn too_large(what: &str, len: usize) -> Error {
+    Error::invalid(
+        what,
+        vec![Issue::new(
+            "",
+            String::new(),
+            IssueCode::OutOfRange,
+            format!("document is {len} bytes; the limit is {MAX_DOCUMENT_BYTES}"),
+        )],
+    )
 }
 
 /// The error for a document whose bytes are not UTF-8.
@@ -167,6 +168,10 @@ pub fn utf8_error(what: &str, e: std::str::Utf8Error) -> Error {
 /// # Errors
 /// `invalid_input` with an `invalid_utf8` issue, or as [`from_json`].
 pub fn from_json_bytes<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
+    // The size first: a huge document is refused without reading it.
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(too_large(what, bytes.len()));
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| utf8_error(what, e))?;
     from_json(text, what)
 }
@@ -177,7 +182,19 @@ pub type Entry = fn(&[u8]) -> Result<String>;
 /// Every document entry point, by name. The same table serves Rust
 /// ([`call`]), C (`steward_call`) and Python (`steward.call`), and the shared
 /// vectors in `tests/vectors/<name>/` are run through it in all three.
-pub const ENTRIES: &[(&str, Entry)] = &[("estate", estate_entry)];
+pub const ENTRIES: &[(&str, Entry)] = &[
+    ("estate", estate_entry),
+    ("dispatch.rank", crate::dispatch::rank_entry),
+    ("dispatch.assign", crate::dispatch::assign_entry),
+    ("dispatch.candidates", crate::dispatch::candidates_entry),
+    ("dispatch.follow_ups", crate::dispatch::follow_ups_entry),
+    ("dispatch.lsa", crate::dispatch::lsa_entry),
+    ("satisfaction.score", crate::satisfaction::score_entry),
+    ("roster.solve", crate::roster::solve_entry),
+    ("roster.evaluate", crate::roster::evaluate_entry),
+    ("roster.repair", crate::roster::repair_entry),
+    ("roster.nsp_import", crate::roster::nsp_import_entry),
+];
 
 fn estate_entry(document: &[u8]) -> Result<String> {
     crate::Estate::from_json_bytes(document).map(|e| e.to_json())
@@ -213,6 +230,56 @@ pub fn call(entry: &str, document: &[u8]) -> Result<String> {
                     .join(", ")
             ),
         )),
+    }
+}
+
+/// Serde adapter for maps keyed by an enum (`{"P1": …}`): reads the keys as
+/// strings first so that an error inside a value names its key in the field
+/// path (`classes.P1.respond_minutes`, not `classes.?.respond_minutes`), then
+/// parses each key; an unknown key names itself in the message.
+pub mod enum_keys {
+    use std::collections::BTreeMap;
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    use serde::de::{DeserializeOwned, Error as _, MapAccess, Visitor};
+    use serde::{Deserialize, Deserializer};
+
+    /// Reads a map with enum keys.
+    pub fn deserialize<'de, D, K, V>(d: D) -> Result<BTreeMap<K, V>, D::Error>
+    where
+        D: Deserializer<'de>,
+        K: DeserializeOwned + Ord,
+        V: Deserialize<'de>,
+    {
+        d.deserialize_map(KeyedMap(PhantomData))
+    }
+
+    struct KeyedMap<K, V>(PhantomData<(K, V)>);
+
+    impl<'de, K, V> Visitor<'de> for KeyedMap<K, V>
+    where
+        K: DeserializeOwned + Ord,
+        V: Deserialize<'de>,
+    {
+        type Value = BTreeMap<K, V>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a map")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let parsed = K::deserialize(serde::de::value::StrDeserializer::<
+                    serde::de::value::Error,
+                >::new(&key))
+                .map_err(|e| A::Error::custom(e.to_string()))?;
+                let value = map.next_value::<V>()?;
+                out.insert(parsed, value);
+            }
+            Ok(out)
+        }
     }
 }
 
@@ -290,15 +357,133 @@ pub fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
 }
 
-/// Whether a field path names personal data, whose value must not be echoed.
-fn is_personal_path(path: &str) -> bool {
-    let last = path.rsplit('.').next().unwrap_or("");
-    let last = last.split('[').next().unwrap_or("");
-    matches!(last, "phone" | "comment" | "contact")
+/// Lists whose records hold personal data (names, phone numbers, contacts,
+/// comments), wherever they are nested (an engine request embeds an estate).
+const PERSONAL_LISTS: [&str; 6] = [
+    "residents",
+    "staff",
+    "volunteers",
+    "stakeholders",
+    "ratings",
+    "survey_responses",
+];
+
+/// Fields that are personal data in any record.
+const PERSONAL_FIELDS: [&str; 3] = ["phone", "comment", "contact"];
+
+/// A path segment (`residents[3]`) as its key and whether it is indexed.
+fn segment(seg: &str) -> (&str, bool) {
+    match seg.split_once('[') {
+        Some((key, _)) => (key, true),
+        None => (seg, false),
+    }
+}
+
+/// Whether the value at `path` is personal data, or a record or list of
+/// records that holds some, so that it must not be echoed.
+fn is_personal_path(path: &str, value: Option<&Value>) -> bool {
+    let segs: Vec<(&str, bool)> = path.split('.').map(segment).collect();
+    let Some(&(last, indexed)) = segs.last() else {
+        return false;
+    };
+    let composite = value.is_some_and(|v| v.is_array() || v.is_object());
+    PERSONAL_FIELDS.contains(&last)
+        // a person's name: `residents[2].name`, `estate.staff[0].name`
         || (last == "name"
-            && ["residents[", "staff[", "volunteers["]
-                .iter()
-                .any(|p| path.starts_with(p)))
+            && segs.len() >= 2
+            && matches!(segs[segs.len() - 2], ("residents" | "staff" | "volunteers", true)))
+        // a record (`residents[2]`) or a list of them given as something else
+        || (PERSONAL_LISTS.contains(&last) && (indexed || composite))
+}
+
+/// Whether `path` lies inside a record that holds personal data.
+fn in_personal_record(path: &str) -> bool {
+    path.split('.')
+        .map(segment)
+        .any(|(key, indexed)| indexed && PERSONAL_LISTS.contains(&key))
+}
+
+/// Whether a value holds personal data at any depth (a list of residents, a
+/// phone number…).
+fn holds_personal(v: &Value) -> bool {
+    match v {
+        Value::Object(map) => map.iter().any(|(k, child)| {
+            PERSONAL_FIELDS.contains(&k.as_str())
+                || (PERSONAL_LISTS.contains(&k.as_str()) && (child.is_array() || child.is_object()))
+                || holds_personal(child)
+        }),
+        Value::Array(items) => items.iter().any(holds_personal),
+        _ => false,
+    }
+}
+
+/// Serde's message without the value it quotes: `invalid type: <redacted>,
+/// expected a string`, `unknown variant <redacted>, expected one of …`.
+fn redact_message(message: &str, code: IssueCode) -> String {
+    let expected = message.find(", expected").map_or("", |i| &message[i..]);
+    match code {
+        IssueCode::InvalidType | IssueCode::InvalidValue | IssueCode::InvalidLength => {
+            let kind = message.split(':').next().unwrap_or("invalid value");
+            format!("{kind}: {}{expected}", crate::REDACTED)
+        }
+        IssueCode::UnknownVariant => format!("unknown variant {}{expected}", crate::REDACTED),
+        // Field names, positions and counts: no value to hide.
+        _ => message.to_owned(),
+    }
+}
+
+/// The path with every key longer than [`MAX_VALUE_CHARS`](crate::MAX_VALUE_CHARS)
+/// characters cut (ending in `…`).
+fn cut_path(path: &str) -> String {
+    if path.len() <= crate::MAX_VALUE_CHARS {
+        return path.to_owned();
+    }
+    path.split('.')
+        .map(|seg| {
+            let (key, rest) = seg.split_at(seg.find('[').unwrap_or(seg.len()));
+            format!("{}{rest}", crate::error::truncate_value(key.to_owned()))
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// The message with every quoted span (`` `…` `` or `"…"`) longer than
+/// [`MAX_VALUE_CHARS`](crate::MAX_VALUE_CHARS) characters cut (ending in `…`).
+fn cut_quoted(message: &str) -> String {
+    let max = crate::MAX_VALUE_CHARS;
+    if message.chars().count() <= 2 * max {
+        return message.to_owned();
+    }
+    let mut out = String::with_capacity(message.len().min(8 * max));
+    let mut quote: Option<char> = None;
+    let (mut inside, mut escaped) = (0usize, false);
+    for c in message.chars() {
+        match quote {
+            None => {
+                if c == '`' || c == '"' {
+                    quote = Some(c);
+                    inside = 0;
+                }
+                out.push(c);
+            }
+            Some(q) => {
+                let closing = c == q && !escaped;
+                escaped = c == '\\' && !escaped;
+                if closing {
+                    quote = None;
+                    out.push(c);
+                    continue;
+                }
+                inside += 1;
+                if inside < max {
+                    out.push(c);
+                } else if inside == max {
+                    out.push('…');
+                }
+            }
+        }
+    }
+    out
 }
 
 fn render_path(path: &serde_path_to_error::Path) -> String {
@@ -421,6 +606,86 @@ mod tests {
         assert_eq!(i.path, "residents[0].phone");
         assert_eq!(i.value, "<redacted>");
         assert_eq!(i.message, "invalid type: <redacted>, expected a string");
+    }
+
+    #[test]
+    fn personal_values_are_not_echoed_when_nested_or_whole_records() {
+        let estate = r#"{"id": "e", "name": "n", "company": {"name": "c", "branch": "b"}, "residents": RES}"#;
+        let resident = r#"{"id": "R1", "household": "H1", "name": "Wang Fang", "phone": "13912345678", "role": "owner"}"#;
+        let doc = |res: &str| estate.replace("RES", res);
+        // The record given as a string, wrapped in an array, or the list as an object.
+        for (text, path) in [
+            (doc("[\"Wang Fang 13912345678\"]"), "residents[0]"),
+            // serde reads an array as a struct: the resident is then its first field
+            (doc(&format!("[[{resident}]]")), "residents[0][0]"),
+            (doc(&format!("{{\"x\": {resident}}}")), "residents"),
+            (doc(resident), "residents"),
+        ] {
+            let i = issue(&text);
+            assert_eq!(i.path, path, "{text}");
+            assert_eq!(i.value, crate::REDACTED, "{text}");
+            assert!(
+                !i.message.contains("Wang") && !i.message.contains("1391234"),
+                "{}",
+                i.message
+            );
+        }
+        // An unknown field inside a resident: its value may be anything.
+        let i = issue(&doc(&format!(
+            "[{}]",
+            resident.replace("\"role\"", "\"note\": \"Wang Fang\", \"role\"")
+        )));
+        assert_eq!(
+            (i.path.as_str(), i.value.as_str()),
+            ("residents[0].note", crate::REDACTED)
+        );
+        // Nested in a request: `estate.residents[0].name`.
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Request {
+            estate: Estate,
+        }
+        let text = format!(
+            r#"{{"estate": {}}}"#,
+            doc(&format!(
+                "[{}]",
+                resident.replace("\"Wang Fang\"", "13912345678")
+            ))
+        );
+        let err = from_json::<Request>(&text, "request").unwrap_err();
+        let i = &err.issues()[0];
+        assert_eq!(i.path, "estate.residents[0].name");
+        assert_eq!(i.value, crate::REDACTED);
+        assert_eq!(i.message, "invalid type: <redacted>, expected a string");
+        assert!(!err.message().contains("1391234"), "{err}");
+    }
+
+    #[test]
+    fn long_keys_and_strings_are_cut_in_paths_and_messages() {
+        let long = "k".repeat(100_000);
+        let i = issue(&format!(
+            r#"{{"id": "e", "name": "n", "company": {{"name": "c", "branch": "b"}}, "{long}": 1}}"#
+        ));
+        assert_eq!(i.code, IssueCode::UnknownField);
+        assert_eq!(i.path.chars().count(), crate::MAX_VALUE_CHARS);
+        assert!(i.path.ends_with('…'));
+        assert!(i.message.len() < 1000, "{}", i.message.len());
+        assert!(i.message.starts_with("unknown field `kkk"));
+        let i = issue(&format!(
+            r#"{{"id": "e", "name": "n", "company": {{"name": "c", "branch": "b"}},
+                "buildings": [{{"id": "B1", "name": "One", "floors": "{long}"}}]}}"#
+        ));
+        assert_eq!(i.path, "buildings[0].floors");
+        assert!(i.message.len() < 1000, "{}", i.message.len());
+        assert!(i.message.ends_with("…\", expected u16"), "{}", i.message);
+    }
+
+    #[test]
+    fn a_huge_document_is_refused_before_utf8_is_checked() {
+        let mut doc = vec![b' '; MAX_DOCUMENT_BYTES + 1];
+        doc[10] = 0xff;
+        let err = from_json_bytes::<Estate>(&doc, "estate").unwrap_err();
+        assert_eq!(err.issues()[0].code, IssueCode::OutOfRange);
     }
 
     #[test]

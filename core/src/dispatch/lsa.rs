@@ -1,0 +1,530 @@
+//! Linear sum assignment: the shortest-augmenting-path (Hungarian) method
+//! with dual potentials, for dense rectangular cost matrices.
+//!
+//! The solver assigns each row of an `n × m` matrix (`n ≤ m`) to a distinct
+//! column at least total cost. `+∞` marks a forbidden pair. Optionally each
+//! row has an *outside option* (a cost for staying unassigned), which the
+//! dispatch plan uses for orders nobody can take: the outside is a sink of
+//! unlimited capacity, so rows may also outnumber columns.
+//!
+//! Invariants (the reason the result is optimal): dual potentials `u` (rows)
+//! and `v` (columns) with `u[i] + v[j] ≤ c[i][j]` for every pair, equality on
+//! every assigned pair, `u[i] ≤ p[i]` (the outside cost) with equality for
+//! rows outside, `v[j] ≤ 0` with equality on unassigned columns (not needed
+//! when the matrix is square). Rows are added one at a time by a Dijkstra
+//! search over reduced costs from the new row to the nearest free column (or
+//! the outside); potentials are then shifted so that the path becomes tight,
+//! and the path is flipped.
+
+use crate::{Error, ErrorKind, Issue, IssueCode, Result};
+
+const NONE: usize = usize::MAX;
+/// Marks a row that takes its outside option.
+pub(crate) const OUTSIDE: usize = usize::MAX - 1;
+
+/// Working memory of the solver.
+struct Solver<'c> {
+    cost: &'c [f64],
+    n: usize,
+    m: usize,
+    outside: Option<&'c [f64]>,
+    u: Vec<f64>,
+    v: Vec<f64>,
+    col4row: Vec<usize>,
+    row4col: Vec<usize>,
+    dist: Vec<f64>,
+    pred: Vec<usize>,
+    remaining: Vec<usize>,
+    scanned_rows: Vec<usize>,
+    scanned_cols: Vec<usize>,
+}
+
+impl<'c> Solver<'c> {
+    fn row(&self, i: usize) -> &'c [f64] {
+        self.cost.get(i * self.m..(i + 1) * self.m).unwrap_or(&[])
+    }
+
+    fn outside_cost(&self, i: usize) -> f64 {
+        self.outside
+            .and_then(|p| p.get(i).copied())
+            .unwrap_or(f64::INFINITY)
+    }
+
+    /// Dual-feasible starting potentials and a greedy partial assignment of
+    /// tight pairs (column then row reduction for square matrices, row
+    /// reduction otherwise).
+    fn initialise(&mut self) -> bool {
+        let (n, m) = (self.n, self.m);
+        if n == m && self.outside.is_none() {
+            self.v.fill(f64::INFINITY);
+            for i in 0..n {
+                let row = self.row(i);
+                for (vj, &c) in self.v.iter_mut().zip(row) {
+                    if c < *vj {
+                        *vj = c;
+                    }
+                }
+            }
+            if self.v.iter().any(|x| x.is_infinite()) {
+                return false;
+            }
+        }
+        for i in 0..n {
+            let row = self.row(i);
+            let mut best = self.outside_cost(i);
+            let mut arg = OUTSIDE;
+            for (j, (&c, &vj)) in row.iter().zip(&self.v).enumerate() {
+                let r = c - vj;
+                if r < best {
+                    best = r;
+                    arg = j;
+                }
+            }
+            if best.is_infinite() {
+                return false;
+            }
+            self.u[i] = best;
+            if arg == OUTSIDE {
+                self.col4row[i] = OUTSIDE;
+            } else if self.row4col[arg] == NONE {
+                self.row4col[arg] = i;
+                self.col4row[i] = arg;
+            }
+        }
+        true
+    }
+
+    /// Adds row `cur` by a shortest augmenting path; false if none exists.
+    fn augment(&mut self, cur: usize) -> bool {
+        let m = self.m;
+        self.dist.fill(f64::INFINITY);
+        self.remaining.clear();
+        self.remaining.extend((0..m).rev());
+        self.scanned_rows.clear();
+        self.scanned_cols.clear();
+
+        let mut min_val = 0.0_f64;
+        let mut i = cur;
+        let mut outside_dist = f64::INFINITY;
+        let mut outside_row = NONE;
+        let sink;
+        loop {
+            self.scanned_rows.push(i);
+            let ui = self.u[i];
+            if self.outside.is_some() {
+                let r = min_val + self.outside_cost(i) - ui;
+                if r < outside_dist {
+                    outside_dist = r;
+                    outside_row = i;
+                }
+            }
+            let row = self.row(i);
+            let base = min_val - ui;
+            let mut lowest = f64::INFINITY;
+            let mut index = NONE;
+            for (idx, &j) in self.remaining.iter().enumerate() {
+                let r = base + row[j] - self.v[j];
+                let dj = &mut self.dist[j];
+                if r < *dj {
+                    self.pred[j] = i;
+                    *dj = r;
+                }
+                let dj = *dj;
+                if dj < lowest || (dj == lowest && self.row4col[j] == NONE) {
+                    lowest = dj;
+                    index = idx;
+                }
+            }
+            if outside_dist <= lowest && outside_dist.is_finite() {
+                min_val = outside_dist;
+                sink = OUTSIDE;
+                break;
+            }
+            if !lowest.is_finite() || index == NONE {
+                return false;
+            }
+            min_val = lowest;
+            let j = self.remaining.swap_remove(index);
+            self.scanned_cols.push(j);
+            if self.row4col[j] == NONE {
+                sink = j;
+                break;
+            }
+            i = self.row4col[j];
+        }
+
+        // Shift the potentials so that the path is tight.
+        self.u[cur] += min_val;
+        for &r in self.scanned_rows.iter().skip(1) {
+            let c = self.col4row[r];
+            if let Some(&dc) = self.dist.get(c) {
+                self.u[r] += min_val - dc;
+            }
+        }
+        for &c in &self.scanned_cols {
+            self.v[c] -= min_val - self.dist[c];
+        }
+
+        // Flip the path.
+        let mut j = if sink == OUTSIDE {
+            let r = outside_row;
+            let freed = self.col4row[r];
+            self.col4row[r] = OUTSIDE;
+            if r == cur {
+                return true;
+            }
+            freed
+        } else {
+            sink
+        };
+        loop {
+            let r = self.pred[j];
+            self.row4col[j] = r;
+            let freed = std::mem::replace(&mut self.col4row[r], j);
+            if r == cur {
+                return true;
+            }
+            j = freed;
+        }
+    }
+}
+
+/// Solves the assignment of an `n × m` row-major matrix; `n ≤ m` unless
+/// every row has an outside option. Returns the column of each row
+/// ([`OUTSIDE`] for rows that take their outside option), or `None` if no
+/// assignment avoids the infinite entries. Entries must not be NaN or -∞.
+pub(crate) fn solve(
+    cost: &[f64],
+    n: usize,
+    m: usize,
+    outside: Option<&[f64]>,
+) -> Option<Vec<usize>> {
+    if n == 0 {
+        return Some(Vec::new());
+    }
+    if outside.is_none() && n > m {
+        return None;
+    }
+    let mut s = Solver {
+        cost,
+        n,
+        m,
+        outside,
+        u: vec![0.0; n],
+        v: vec![0.0; m],
+        col4row: vec![NONE; n],
+        row4col: vec![NONE; m],
+        dist: vec![f64::INFINITY; m],
+        pred: vec![NONE; m],
+        remaining: Vec::with_capacity(m),
+        scanned_rows: Vec::new(),
+        scanned_cols: Vec::new(),
+    };
+    if !s.initialise() {
+        return None;
+    }
+    for cur in 0..n {
+        if s.col4row[cur] == NONE && !s.augment(cur) {
+            return None;
+        }
+    }
+    Some(s.col4row)
+}
+
+/// Solves the linear sum assignment problem with the contract of
+/// `scipy.optimize.linear_sum_assignment`.
+///
+/// `cost` is a dense `rows × cols` matrix in row-major order. Every row is
+/// assigned to a distinct column if `rows ≤ cols`, otherwise every column to
+/// a distinct row, so that the total cost is least (greatest if
+/// `maximize`). `+∞` (`-∞` when maximising) marks a forbidden pair. Returns
+/// `(row_ind, col_ind)`: `row_ind` is increasing, and
+/// `cost[row_ind[k] * cols + col_ind[k]]` are the chosen entries.
+///
+/// # Errors
+/// - `invalid_input` if `cost.len() != rows * cols`, or an entry is NaN or
+///   infinite in the wrong direction (-∞ when minimising, +∞ when
+///   maximising); the issue names the entry as `cost[i][j]`;
+/// - `infeasible` if every complete assignment uses a forbidden entry.
+///
+/// # Example
+/// ```
+/// use steward::dispatch::linear_sum_assignment;
+/// let cost = [4.0, 1.0, 3.0,
+///             2.0, 0.0, 5.0,
+///             3.0, 2.0, 2.0];
+/// let (rows, cols) = linear_sum_assignment(&cost, 3, 3, false)?;
+/// assert_eq!((rows, cols), (vec![0, 1, 2], vec![1, 0, 2]));   // 1 + 2 + 2 = 5
+///
+/// let (rows, cols) = linear_sum_assignment(&[1.0, 2.0, 3.0, 4.0, 5.0, 9.0], 3, 2, true)?;
+/// assert_eq!((rows, cols), (vec![1, 2], vec![0, 1]));          // 3 + 9 = 12
+///
+/// // +inf forbids a pair.
+/// let (rows, cols) = linear_sum_assignment(&[f64::INFINITY, 1.0], 2, 1, false)?;
+/// assert_eq!((rows, cols), (vec![1], vec![0]));
+/// let err = linear_sum_assignment(&[f64::INFINITY; 4], 2, 2, false).unwrap_err();
+/// assert_eq!(err.kind(), steward::ErrorKind::Infeasible);
+/// # Ok::<(), steward::Error>(())
+/// ```
+pub fn linear_sum_assignment(
+    cost: &[f64],
+    rows: usize,
+    cols: usize,
+    maximize: bool,
+) -> Result<(Vec<usize>, Vec<usize>)> {
+    let Some(expected) = rows.checked_mul(cols) else {
+        return Err(Error::invalid(
+            "cost matrix",
+            vec![Issue::new(
+                "cost",
+                format!("{rows}x{cols}"),
+                IssueCode::OutOfRange,
+                format!("a {rows} × {cols} matrix is too large"),
+            )],
+        ));
+    };
+    if cost.len() != expected {
+        return Err(Error::invalid(
+            "cost matrix",
+            vec![Issue::new(
+                "cost",
+                format!("{} values", cost.len()),
+                IssueCode::InvalidLength,
+                format!(
+                    "expected rows × cols = {rows} × {cols} = {expected} values, found {}",
+                    cost.len()
+                ),
+            )],
+        ));
+    }
+    if let Some(k) = cost.iter().position(|&c| {
+        c.is_nan()
+            || c == if maximize {
+                f64::INFINITY
+            } else {
+                f64::NEG_INFINITY
+            }
+    }) {
+        let (i, j) = (k / cols.max(1), k % cols.max(1));
+        let found = cost.get(k).copied().unwrap_or(f64::NAN);
+        let allowed = if maximize { "-inf" } else { "+inf" };
+        return Err(Error::invalid(
+            "cost matrix",
+            vec![Issue::new(
+                format!("cost[{i}][{j}]"),
+                found.to_string(),
+                IssueCode::InvalidValue,
+                format!(
+                    "matrix contains invalid numeric entries: found {found}; entries must be numbers or {allowed} (a forbidden pair)"
+                ),
+            )],
+        ));
+    }
+    if rows == 0 || cols == 0 {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let transpose = rows > cols;
+    let (n, m) = if transpose {
+        (cols, rows)
+    } else {
+        (rows, cols)
+    };
+    let work: std::borrow::Cow<'_, [f64]> = if !transpose && !maximize {
+        std::borrow::Cow::Borrowed(cost)
+    } else {
+        let sign = if maximize { -1.0 } else { 1.0 };
+        let mut w = vec![0.0; n * m];
+        if transpose {
+            for (i, row) in cost.chunks_exact(cols).enumerate() {
+                for (j, &c) in row.iter().enumerate() {
+                    if let Some(slot) = w.get_mut(j * m + i) {
+                        *slot = sign * c;
+                    }
+                }
+            }
+        } else {
+            for (slot, &c) in w.iter_mut().zip(cost) {
+                *slot = sign * c;
+            }
+        }
+        std::borrow::Cow::Owned(w)
+    };
+    let Some(col4row) = solve(&work, n, m, None) else {
+        return Err(Error::new(
+            ErrorKind::Infeasible,
+            "cost matrix is infeasible: every complete assignment uses a forbidden (infinite) entry",
+        ));
+    };
+    let mut pairs: Vec<(usize, usize)> = col4row
+        .iter()
+        .enumerate()
+        .map(|(i, &j)| if transpose { (j, i) } else { (i, j) })
+        .collect();
+    pairs.sort_unstable();
+    Ok(pairs.into_iter().unzip())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The least total over every assignment (rows ≤ cols), by brute force,
+    /// with optional outside options; `None` if infeasible.
+    pub(crate) fn brute_force(
+        cost: &[f64],
+        n: usize,
+        m: usize,
+        outside: Option<&[f64]>,
+    ) -> Option<f64> {
+        fn go(
+            i: usize,
+            cost: &[f64],
+            n: usize,
+            m: usize,
+            outside: Option<&[f64]>,
+            used: &mut Vec<bool>,
+        ) -> Option<f64> {
+            if i == n {
+                return Some(0.0);
+            }
+            let mut best: Option<f64> = None;
+            let mut consider = |v: Option<f64>| {
+                if let Some(v) = v
+                    && v.is_finite()
+                {
+                    best = Some(best.map_or(v, |b| b.min(v)));
+                }
+            };
+            if let Some(p) = outside {
+                consider(go(i + 1, cost, n, m, outside, used).map(|r| r + p[i]));
+            }
+            for j in 0..m {
+                if used[j] || !cost[i * m + j].is_finite() {
+                    continue;
+                }
+                used[j] = true;
+                let rest = go(i + 1, cost, n, m, outside, used);
+                used[j] = false;
+                consider(rest.map(|r| r + cost[i * m + j]));
+            }
+            best
+        }
+        go(0, cost, n, m, outside, &mut vec![false; m])
+    }
+
+    fn total(cost: &[f64], cols: usize, rows: &[usize], cs: &[usize]) -> f64 {
+        rows.iter().zip(cs).map(|(&i, &j)| cost[i * cols + j]).sum()
+    }
+
+    #[test]
+    fn scipy_examples() {
+        // The example of scipy's documentation.
+        let cost = [4.0, 1.0, 3.0, 2.0, 0.0, 5.0, 3.0, 2.0, 2.0];
+        let (r, c) = linear_sum_assignment(&cost, 3, 3, false).unwrap();
+        assert_eq!(total(&cost, 3, &r, &c), 5.0);
+        // Rectangular both ways, and maximising.
+        let wide = [1.0, 9.0, 2.0, 8.0, 3.0, 7.0];
+        let (r, c) = linear_sum_assignment(&wide, 2, 3, false).unwrap();
+        assert_eq!((r, c), (vec![0, 1], vec![0, 1])); // 1 + 3
+        let (r, c) = linear_sum_assignment(&wide, 2, 3, true).unwrap();
+        assert_eq!((r, c), (vec![0, 1], vec![1, 0])); // 9 + 8
+        let tall = [1.0, 9.0, 2.0, 8.0, 3.0, 7.0];
+        let (r, c) = linear_sum_assignment(&tall, 3, 2, false).unwrap();
+        assert_eq!(r, vec![0, 2]);
+        assert_eq!(total(&tall, 2, &r, &c), 1.0 + 7.0);
+        // Empty.
+        assert_eq!(
+            linear_sum_assignment(&[], 0, 4, false).unwrap(),
+            (vec![], vec![])
+        );
+    }
+
+    #[test]
+    fn bad_matrices_are_refused() {
+        let err = linear_sum_assignment(&[1.0, f64::NAN, 3.0, 4.0], 2, 2, false).unwrap_err();
+        assert_eq!(err.issues()[0].path, "cost[0][1]");
+        let err =
+            linear_sum_assignment(&[1.0, 2.0, f64::NEG_INFINITY, 4.0], 2, 2, false).unwrap_err();
+        assert_eq!(err.issues()[0].path, "cost[1][0]");
+        assert!(linear_sum_assignment(&[1.0, 2.0, f64::NEG_INFINITY, 4.0], 2, 2, true).is_ok());
+        let err = linear_sum_assignment(&[1.0, f64::INFINITY], 1, 2, true).unwrap_err();
+        assert_eq!(err.issues()[0].path, "cost[0][1]");
+        let err = linear_sum_assignment(&[1.0, 2.0, 3.0], 2, 2, false).unwrap_err();
+        assert_eq!(
+            err.issues()[0].message,
+            "expected rows × cols = 2 × 2 = 4 values, found 3"
+        );
+        let inf = f64::INFINITY;
+        let err = linear_sum_assignment(&[1.0, inf, 2.0, inf], 2, 2, false).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Infeasible);
+    }
+
+    fn matrix() -> impl Strategy<Value = (usize, usize, Vec<f64>)> {
+        (1usize..=6, 1usize..=6).prop_flat_map(|(n, m)| {
+            let entry = prop_oneof![
+                8 => (-20i32..40).prop_map(f64::from),
+                1 => Just(f64::INFINITY),
+                1 => -1000.0f64..1000.0,
+            ];
+            (Just(n), Just(m), proptest::collection::vec(entry, n * m))
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(600))]
+
+        #[test]
+        fn optimal_against_brute_force((n, m, cost) in matrix(), maximize in any::<bool>()) {
+            let sign = if maximize { -1.0 } else { 1.0 };
+            // Forbidden entries are -inf when maximising.
+            let input: Vec<f64> = cost.iter().map(|&c| if c.is_infinite() { sign * c } else { c }).collect();
+            // The brute force minimises the (negated when maximising),
+            // possibly transposed, problem.
+            let (bn, bm, bcost): (usize, usize, Vec<f64>) = if n <= m {
+                (n, m, cost.iter().map(|&c| if c.is_infinite() { c } else { sign * c }).collect())
+            } else {
+                let mut t = vec![0.0; n * m];
+                for i in 0..n { for j in 0..m {
+                    let c = cost[i * m + j];
+                    t[j * n + i] = if c.is_infinite() { c } else { sign * c };
+                } }
+                (m, n, t)
+            };
+            let best = brute_force(&bcost, bn, bm, None);
+            match linear_sum_assignment(&input, n, m, maximize) {
+                Ok((r, c)) => {
+                    prop_assert_eq!(r.len(), n.min(m));
+                    prop_assert!(r.windows(2).all(|w| w[0] < w[1]));
+                    let mut seen = c.clone(); seen.sort_unstable(); seen.dedup();
+                    prop_assert_eq!(seen.len(), c.len());
+                    let got = sign * total(&input, m, &r, &c);
+                    let want = best.expect("solver found an assignment the brute force did not");
+                    prop_assert!((got - want).abs() <= 1e-9 * want.abs().max(1.0), "got {} want {}", got, want);
+                }
+                Err(e) => {
+                    prop_assert_eq!(e.kind(), ErrorKind::Infeasible);
+                    prop_assert!(best.is_none());
+                }
+            }
+        }
+
+        #[test]
+        fn outside_options_are_optimal((n, m, cost) in matrix(), p in proptest::collection::vec(0i32..60, 6)) {
+            let outside: Vec<f64> = p.iter().take(n).map(|&x| f64::from(x)).collect();
+            let got = solve(&cost, n, m, Some(&outside)).expect("the outside makes every instance feasible");
+            let mut used = vec![false; m];
+            let mut sum = 0.0;
+            for (i, &j) in got.iter().enumerate() {
+                if j == OUTSIDE { sum += outside[i]; continue; }
+                prop_assert!(!used[j]);
+                used[j] = true;
+                prop_assert!(cost[i * m + j].is_finite());
+                sum += cost[i * m + j];
+            }
+            let want = brute_force(&cost, n, m, Some(&outside)).unwrap();
+            prop_assert!((sum - want).abs() <= 1e-9 * want.abs().max(1.0), "got {} want {}", sum, want);
+        }
+    }
+}

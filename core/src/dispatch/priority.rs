@@ -1,0 +1,1112 @@
+//! Priority: classify each open order, run its SLA clocks, score it with
+//! reasons, rank the queue; and escalation notices.
+
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+use super::clock::{Calendar, Timeline, at_offset};
+use super::labels;
+use super::policy::{Class, ClassPolicy, ClockKind, Level, Policy, Recipient};
+use super::rules::{Detail, Raise, Reason, Rule, Target, round2};
+use crate::{
+    BuildingId, Error, Estate, Household, Location, OperatingMode, Result, Skill, StaffId,
+    StaffRole, WorkOrder, WorkOrderId, WorkOrderStatus,
+};
+
+/// How close an order is to breaching its active SLA target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Risk {
+    /// Less than 50% of the target used.
+    OnTrack,
+    /// 50% to 75% used.
+    Watch,
+    /// 75% to 100% used.
+    AtRisk,
+    /// The target is breached.
+    Breached,
+}
+
+impl Risk {
+    fn of(fraction: f64) -> Risk {
+        if fraction >= 1.0 {
+            Risk::Breached
+        } else if fraction >= 0.75 {
+            Risk::AtRisk
+        } else if fraction >= 0.5 {
+            Risk::Watch
+        } else {
+            Risk::OnTrack
+        }
+    }
+
+    /// Snake-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::OnTrack => "on_track",
+            Risk::Watch => "watch",
+            Risk::AtRisk => "at_risk",
+            Risk::Breached => "breached",
+        }
+    }
+}
+
+/// The SLA clocks of one order at `as_of`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Sla {
+    /// Which clock the order's class uses.
+    pub clock: ClockKind,
+    /// When the current cycle started: the report, or the last reopening.
+    #[serde(with = "crate::wire::timestamp")]
+    pub cycle_start: DateTime<FixedOffset>,
+    /// When someone must be on site (`None` if the clock paused before then).
+    #[serde(serialize_with = "opt_time")]
+    pub respond_by: Option<DateTime<FixedOffset>>,
+    /// When someone arrived, in this cycle.
+    #[serde(serialize_with = "opt_time")]
+    pub responded_at: Option<DateTime<FixedOffset>>,
+    /// When the work must be done (`None` if the clock paused before then).
+    #[serde(serialize_with = "opt_time")]
+    pub resolve_by: Option<DateTime<FixedOffset>>,
+    /// The target that matters now: respond until someone arrives, then resolve.
+    pub active: Target,
+    /// Percentage of the active target used (one decimal).
+    pub used_percent: f64,
+    /// Wall-clock minutes until the active deadline (negative once breached;
+    /// `None` while paused).
+    pub time_left_minutes: Option<i64>,
+    /// Minutes of the SLA clock left on the active target (negative once breached).
+    pub clock_minutes_left: i64,
+    /// Breach risk of the active target.
+    pub risk: Risk,
+    /// Whether the clock is paused (the order is on hold).
+    pub paused: bool,
+}
+
+pub(crate) fn opt_time<S: serde::Serializer>(
+    t: &Option<DateTime<FixedOffset>>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&t.to_rfc3339()),
+        None => s.serialize_none(),
+    }
+}
+
+/// The class an order gets, and why.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Decision {
+    pub class: Class,
+    pub base: Class,
+    pub impact: Level,
+    pub urgency: Level,
+    pub raised_by: Option<Raise>,
+}
+
+/// The points of each rule for one order (rounded to hundredths); the
+/// reasons' sentences are written from these when asked for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Parts {
+    pub class: f64,
+    pub hazards: f64,
+    pub households: f64,
+    pub vulnerable: f64,
+    pub vulnerable_capped: bool,
+    pub reopened: f64,
+    pub reopens: u32,
+    pub waiting: f64,
+    pub waited_minutes: i64,
+    pub pressure: f64,
+    pub mode: f64,
+}
+
+/// Everything the engine works out about one order.
+#[derive(Debug, Clone)]
+pub(crate) struct Assessment<'a> {
+    pub order: &'a WorkOrder,
+    pub timeline: Timeline<'a>,
+    pub building: Option<&'a BuildingId>,
+    pub household: Option<&'a Household>,
+    pub decision: Decision,
+    pub sla: Sla,
+    /// Used fraction of the active target (unrounded).
+    pub fraction: f64,
+    pub score: f64,
+    pub parts: Parts,
+}
+
+/// A small, fast hasher for the lookup tables of one call (ids are short
+/// strings chosen by the caller; nothing here is exposed in hash order).
+#[derive(Default)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A map keyed by id strings.
+pub(crate) type IdMap<'a, V> = HashMap<&'a str, V, BuildHasherDefault<IdHasher>>;
+
+/// Indexes and settings shared by every order of one call.
+pub(crate) struct Context<'a> {
+    pub estate: &'a Estate,
+    pub policy: &'a Policy,
+    pub cal: Calendar,
+    pub offset: FixedOffset,
+    pub as_of: i64,
+    pub as_of_time: DateTime<FixedOffset>,
+    pub mode: OperatingMode,
+    pub households: IdMap<'a, &'a Household>,
+    orders: OnceCell<IdMap<'a, &'a WorkOrder>>,
+    classes: [&'a ClassPolicy; 4],
+}
+
+fn class_index(c: Class) -> usize {
+    match c {
+        Class::P1 => 0,
+        Class::P2 => 1,
+        Class::P3 => 2,
+        Class::P4 => 3,
+    }
+}
+
+impl<'a> Context<'a> {
+    /// Builds the indexes; validates the policy.
+    pub(crate) fn new(
+        estate: &'a Estate,
+        policy: &'a Policy,
+        as_of: DateTime<FixedOffset>,
+    ) -> Result<Context<'a>> {
+        policy.validate()?;
+        let class = |c: Class| {
+            policy.classes.get(&c).ok_or_else(|| {
+                Error::internal(format!("class {c} missing from a validated policy"))
+            })
+        };
+        let classes = [
+            class(Class::P1)?,
+            class(Class::P2)?,
+            class(Class::P3)?,
+            class(Class::P4)?,
+        ];
+        let offset = estate.utc_offset.fixed();
+        let local_date = as_of.with_timezone(&offset).date_naive();
+        Ok(Context {
+            estate,
+            policy,
+            cal: Calendar::new(&policy.business_hours, estate.utc_offset.seconds()),
+            offset,
+            as_of: as_of.timestamp(),
+            as_of_time: as_of.with_timezone(&offset),
+            mode: estate.mode_on(local_date),
+            households: estate
+                .households
+                .iter()
+                .map(|h| (h.id.as_str(), h))
+                .collect(),
+            orders: OnceCell::new(),
+            classes,
+        })
+    }
+
+    /// The estate's orders by id (built on first use).
+    pub(crate) fn order(&self, id: &str) -> Option<&'a WorkOrder> {
+        self.orders
+            .get_or_init(|| {
+                self.estate
+                    .work_orders
+                    .iter()
+                    .map(|o| (o.id.as_str(), o))
+                    .collect()
+            })
+            .get(id)
+            .copied()
+    }
+
+    pub(crate) fn class_policy(&self, c: Class) -> &'a ClassPolicy {
+        self.classes[class_index(c)]
+    }
+
+    pub(crate) fn time(&self, secs: i64) -> Option<DateTime<FixedOffset>> {
+        at_offset(secs, self.offset)
+    }
+
+    /// The building an order is in (a household's, or a building location).
+    pub(crate) fn building_of(&self, o: &'a WorkOrder) -> Option<&'a BuildingId> {
+        match &o.location {
+            Location::Household { household } => {
+                self.households.get(household.as_str()).map(|h| &h.building)
+            }
+            Location::Building { building, .. } => Some(building),
+            Location::CommonArea { .. } => None,
+        }
+    }
+
+    /// The skills a person needs to take an order (category's, then hazards').
+    pub(crate) fn required_skills(&self, o: &WorkOrder) -> Vec<Skill> {
+        let mut skills = Vec::new();
+        if let Some(s) = self
+            .policy
+            .categories
+            .get(&o.category)
+            .and_then(|c| c.skill)
+        {
+            skills.push(s);
+        }
+        for h in &o.hazards {
+            if let Some(s) = self.policy.hazards.get(h).and_then(|h| h.skill)
+                && !skills.contains(&s)
+            {
+                skills.push(s);
+            }
+        }
+        skills
+    }
+
+    /// The follow-up rule an order's parent matches, with its class.
+    fn follow_up_class(
+        &self,
+        o: &WorkOrder,
+        building: Option<&BuildingId>,
+    ) -> Option<(Rule, Class)> {
+        let parent = self.order(o.follow_up_of.as_ref()?.as_str())?;
+        let rules = &self.policy.follow_ups;
+        let b = &rules.backflow_inspection;
+        if b.enabled
+            && b.categories.contains(&parent.category)
+            && parent.hazards.contains(&b.hazard)
+        {
+            return Some((Rule::FollowUpBackflowInspection, b.class));
+        }
+        let r = &rules.repeat_fault_inspection;
+        if r.enabled
+            && r.categories.contains(&parent.category)
+            && building.is_some()
+            && self.building_of(parent) == building
+        {
+            return Some((Rule::FollowUpRepeatFaultInspection, r.class));
+        }
+        None
+    }
+
+    /// The class of an order: the matrix's, raised by hazards, the
+    /// operating mode and follow-up rules (each only ever raises).
+    pub(crate) fn classify(&self, o: &WorkOrder, building: Option<&BuildingId>) -> Decision {
+        let follow_up = if o.follow_up_of.is_some() {
+            self.follow_up_class(o, building)
+        } else {
+            None
+        };
+        classify(self.policy, o, self.mode, follow_up)
+    }
+}
+
+/// The class of an order in an operating mode, given the follow-up rule it
+/// falls under (if any): the matrix's, raised by hazards, the mode and the
+/// follow-up rule (each only ever raises).
+pub(crate) fn classify(
+    policy: &Policy,
+    o: &WorkOrder,
+    mode: OperatingMode,
+    follow_up: Option<(Rule, Class)>,
+) -> Decision {
+    let (impact, urgency) = policy
+        .categories
+        .get(&o.category)
+        .map_or((Level::Low, Level::Low), |c| (c.impact, c.urgency));
+    let base = policy
+        .matrix
+        .get(&impact)
+        .and_then(|r| r.get(&urgency))
+        .copied()
+        .unwrap_or(Class::P4);
+    let mut d = Decision {
+        class: base,
+        base,
+        impact,
+        urgency,
+        raised_by: None,
+    };
+    let raise = |d: &mut Decision, to: Class, why: Raise| {
+        if to < d.class {
+            d.class = to;
+            d.raised_by = Some(why);
+        }
+    };
+    for h in &o.hazards {
+        if let Some(c) = policy.hazards.get(h).and_then(|h| h.min_class) {
+            raise(&mut d, c, Raise::Hazard(*h));
+        }
+    }
+    if let Some(c) = policy
+        .modes
+        .get(&mode)
+        .and_then(|m| m.categories.get(&o.category))
+        .and_then(|b| b.min_class)
+    {
+        raise(&mut d, c, Raise::Mode(mode));
+    }
+    if let Some((rule, c)) = follow_up {
+        raise(&mut d, c, Raise::FollowUp(rule));
+    }
+    d
+}
+
+/// Writes the reasons of an order from its parts (only rules that
+/// contributed, except the class, waiting and SLA pressure, always shown).
+#[allow(clippy::too_many_arguments)]
+fn reasons<'a>(
+    p: &'a Policy,
+    cp: &'a ClassPolicy,
+    o: &'a WorkOrder,
+    household: Option<&'a Household>,
+    decision: Decision,
+    parts: &Parts,
+    sla: &Sla,
+    mode: OperatingMode,
+) -> Vec<Reason<'a>> {
+    let mut out = Vec::with_capacity(6 + o.hazards.len());
+    out.push(Reason::new(
+        Rule::PriorityClass,
+        parts.class,
+        Detail::Class {
+            class: decision.class,
+            name: &cp.name,
+            name_zh: &cp.name_zh,
+            category: o.category,
+            impact: decision.impact,
+            urgency: decision.urgency,
+            base: decision.base,
+            raised_by: decision.raised_by,
+        },
+    ));
+    for h in &o.hazards {
+        if let Some(hp) = p.hazards.get(h)
+            && hp.points != 0.0
+        {
+            out.push(Reason::new(Rule::Hazard, hp.points, Detail::Hazard(*h)));
+        }
+    }
+    if parts.households > 0.0 {
+        out.push(Reason::new(
+            Rule::HouseholdsAffected,
+            parts.households,
+            Detail::Households(o.households_affected),
+        ));
+    }
+    if let Some(h) = household
+        && parts.vulnerable > 0.0
+    {
+        out.push(Reason::new(
+            Rule::VulnerableHousehold,
+            parts.vulnerable,
+            Detail::Vulnerable {
+                needs: &h.care_needs,
+                capped: parts.vulnerable_capped,
+            },
+        ));
+    }
+    if parts.reopened > 0.0 {
+        out.push(Reason::new(
+            Rule::Reopened,
+            parts.reopened,
+            Detail::Reopened(parts.reopens),
+        ));
+    }
+    out.push(Reason::new(
+        Rule::WaitingTime,
+        parts.waiting,
+        Detail::Waiting {
+            minutes: parts.waited_minutes,
+        },
+    ));
+    let due = match sla.active {
+        Target::Respond => sla.respond_by,
+        Target::Resolve => sla.resolve_by,
+    };
+    out.push(Reason::new(
+        Rule::SlaPressure,
+        parts.pressure,
+        Detail::Pressure {
+            target: sla.active,
+            percent: sla.used_percent,
+            due,
+            paused: sla.paused,
+        },
+    ));
+    if parts.mode != 0.0 {
+        out.push(Reason::new(
+            Rule::OperatingMode,
+            parts.mode,
+            Detail::Mode {
+                mode,
+                category: o.category,
+            },
+        ));
+    }
+    out
+}
+
+impl<'a> Context<'a> {
+    /// The SLA clocks of an order of class policy `cp`.
+    fn sla(&self, t: &Timeline<'_>, cp: &ClassPolicy) -> (Sla, f64) {
+        let kind = cp.clock;
+        let start = t.cycle_start;
+        let respond = i64::from(cp.respond_minutes) * 60;
+        let resolve = i64::from(cp.resolve_minutes) * 60;
+        let respond_by = t.deadline(&self.cal, kind, start, respond);
+        let resolve_by = t.deadline(&self.cal, kind, start, resolve);
+        let (active, target, due) = match t.responded {
+            None => (Target::Respond, respond, respond_by),
+            Some(_) => (Target::Resolve, resolve, resolve_by),
+        };
+        let used = t.consumed(&self.cal, kind, start, self.as_of);
+        let fraction = used as f64 / target.max(1) as f64;
+        let paused = t.paused();
+        let sla = Sla {
+            clock: kind,
+            cycle_start: self.time(start).unwrap_or(self.as_of_time),
+            respond_by: respond_by.and_then(|s| self.time(s)),
+            responded_at: t.responded.and_then(|s| self.time(s)),
+            resolve_by: resolve_by.and_then(|s| self.time(s)),
+            active,
+            used_percent: (fraction * 1000.0).round() / 10.0,
+            time_left_minutes: if paused {
+                None
+            } else {
+                due.map(|d| (d - self.as_of) / 60)
+            },
+            clock_minutes_left: (target - used) / 60,
+            risk: Risk::of(fraction),
+            paused,
+        };
+        (sla, fraction)
+    }
+
+    /// Classifies, clocks and scores one order.
+    pub(crate) fn assess(&self, o: &'a WorkOrder) -> Assessment<'a> {
+        self.assess_with(o, Timeline::of(o))
+    }
+
+    /// As [`Context::assess`], given the order's timeline.
+    pub(crate) fn assess_with(&self, o: &'a WorkOrder, timeline: Timeline<'a>) -> Assessment<'a> {
+        let p = self.policy;
+        let household = o
+            .household()
+            .and_then(|h| self.households.get(h.as_str()).copied());
+        let building = match &o.location {
+            Location::Household { .. } => household.map(|h| &h.building),
+            Location::Building { building, .. } => Some(building),
+            Location::CommonArea { .. } => None,
+        };
+        let decision = self.classify(o, building);
+        let cp = self.class_policy(decision.class);
+        let (sla, fraction) = self.sla(&timeline, cp);
+
+        let hazards: f64 = o
+            .hazards
+            .iter()
+            .filter_map(|h| p.hazards.get(h))
+            .map(|h| round2(h.points))
+            .fold(0.0, |a, b| a + b);
+        let extra = o.households_affected.saturating_sub(1);
+        let households = if extra > 0 {
+            round2(
+                (f64::from(extra) * p.households.points_per_extra_household)
+                    .min(p.households.max_points),
+            )
+        } else {
+            0.0
+        };
+        let (vulnerable, vulnerable_capped) = match household {
+            Some(h) if !h.care_needs.is_empty() => {
+                let sum = h
+                    .care_needs
+                    .iter()
+                    .filter_map(|n| p.vulnerable.points.get(n))
+                    .fold(0.0, |a, b| a + b);
+                (
+                    round2(sum.min(p.vulnerable.max_points).max(0.0)),
+                    sum > p.vulnerable.max_points,
+                )
+            }
+            _ => (0.0, false),
+        };
+        let reopened = round2(
+            (f64::from(timeline.reopens) * p.reopened.points_per_reopen).min(p.reopened.max_points),
+        );
+        let waited =
+            (self.as_of - timeline.reported - timeline.held_between(timeline.reported, self.as_of))
+                .max(0);
+        let waiting = round2(p.ageing.points_per_hour * waited as f64 / 3600.0);
+        let pressure =
+            round2(p.sla_pressure.points_at_deadline * fraction.min(p.sla_pressure.max_fraction));
+        let mode = round2(
+            p.modes
+                .get(&self.mode)
+                .and_then(|m| m.categories.get(&o.category))
+                .map_or(0.0, |b| b.points),
+        );
+        let parts = Parts {
+            class: round2(cp.points),
+            hazards,
+            households,
+            vulnerable,
+            vulnerable_capped,
+            reopened,
+            reopens: timeline.reopens,
+            waiting,
+            waited_minutes: waited / 60,
+            pressure,
+            mode,
+        };
+        let score = round2(
+            parts.class + hazards + households + vulnerable + reopened + waiting + pressure + mode,
+        );
+        Assessment {
+            order: o,
+            timeline,
+            building,
+            household,
+            decision,
+            sla,
+            fraction,
+            score,
+            parts,
+        }
+    }
+
+    /// The escalation level reached by an assessment's active target.
+    pub(crate) fn escalation(&self, fraction: f64) -> Option<u16> {
+        self.policy
+            .escalation
+            .levels
+            .iter()
+            .rev()
+            .find(|l| fraction * 100.0 >= f64::from(l.percent) - 1e-9)
+            .map(|l| l.percent)
+    }
+}
+
+/// One order in the queue, with its class, score, SLA clocks and reasons.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RankedOrder<'a> {
+    /// Position in the queue, from 1.
+    pub rank: usize,
+    /// The order.
+    pub order: &'a WorkOrder,
+    /// Its status now.
+    pub status: WorkOrderStatus,
+    /// The building it is in, if any.
+    pub building: Option<&'a BuildingId>,
+    /// Who is assigned now.
+    pub assignee: Option<&'a StaffId>,
+    /// Its class.
+    pub class: Class,
+    /// English name of the class.
+    pub class_name: &'a str,
+    /// Chinese name of the class.
+    pub class_name_zh: &'a str,
+    /// The score: the sum of the reasons' points.
+    pub score: f64,
+    /// Its SLA clocks.
+    pub sla: Sla,
+    /// The highest escalation level (percent) its active target has reached.
+    pub escalation_percent: Option<u16>,
+    class_policy: &'a ClassPolicy,
+    policy: &'a Policy,
+    household: Option<&'a Household>,
+    decision: Decision,
+    parts: Parts,
+    mode: OperatingMode,
+}
+
+impl<'a> RankedOrder<'a> {
+    /// Why: every contribution to the score, in rule order (written when
+    /// asked for; their points add up to [`RankedOrder::score`]).
+    pub fn reasons(&self) -> Vec<Reason<'a>> {
+        reasons(
+            self.policy,
+            self.class_policy,
+            self.order,
+            self.household,
+            self.decision,
+            &self.parts,
+            &self.sla,
+            self.mode,
+        )
+    }
+}
+
+impl Serialize for RankedOrder<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct View<'v> {
+            rank: usize,
+            order: &'v WorkOrderId,
+            category: crate::Category,
+            status: WorkOrderStatus,
+            building: Option<&'v BuildingId>,
+            household: Option<&'v crate::HouseholdId>,
+            assignee: Option<&'v StaffId>,
+            #[serde(with = "crate::wire::timestamp")]
+            reported_at: DateTime<FixedOffset>,
+            class: Class,
+            class_name: &'v str,
+            class_name_zh: &'v str,
+            score: f64,
+            sla: &'v Sla,
+            escalation_percent: Option<u16>,
+            reasons: Vec<Reason<'v>>,
+        }
+        View {
+            rank: self.rank,
+            order: &self.order.id,
+            category: self.order.category,
+            status: self.status,
+            building: self.building,
+            household: self.order.household(),
+            assignee: self.assignee,
+            reported_at: self.order.reported_at,
+            class: self.class,
+            class_name: self.class_name,
+            class_name_zh: self.class_name_zh,
+            score: self.score,
+            sla: &self.sla,
+            escalation_percent: self.escalation_percent,
+            reasons: self.reasons(),
+        }
+        .serialize(s)
+    }
+}
+
+/// The ranked queue of open orders at one instant.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Ranking<'a> {
+    /// The instant ranked at.
+    pub as_of: DateTime<FixedOffset>,
+    /// The policy's name.
+    pub policy: &'a str,
+    /// See [`Policy::starvation_bound_hours`].
+    pub starvation_bound_hours: f64,
+    /// Open orders, most urgent first.
+    pub orders: Vec<RankedOrder<'a>>,
+}
+
+impl<'a> Ranking<'a> {
+    /// The position of an order in the queue, if it is there.
+    pub fn position(&self, id: &WorkOrderId) -> Option<&RankedOrder<'a>> {
+        self.orders.iter().find(|r| &r.order.id == id)
+    }
+}
+
+/// Ranks the estate's open orders: most urgent first.
+///
+/// Each order gets a class (impact × urgency, raised by hazards, the
+/// operating mode or a follow-up rule), SLA clocks (paused while on hold), a
+/// score that is the sum of its [`Reason`]s, and a rank. Ties break by the
+/// earlier active deadline, then the earlier report, then the id.
+///
+/// # Errors
+/// `invalid_input` if the policy does not validate.
+///
+/// # Example
+/// ```
+/// use steward::{demo, dispatch};
+/// let estate = demo::estate();
+/// let policy = dispatch::Policy::default();
+/// let ranking = dispatch::rank(&estate, &policy, demo::now())?;
+/// let first = &ranking.orders[0];
+/// assert_eq!(first.order.id.as_str(), demo::LEAK_ORDER);   // the leak with backflow
+/// assert_eq!(first.class, dispatch::Class::P1);
+/// assert!(first.reasons().iter().any(|r| r.rule_id() == "vulnerable_household"));
+///
+/// let mut bad = dispatch::Policy::default();
+/// bad.ageing.points_per_hour = 0.0;
+/// assert!(dispatch::rank(&estate, &bad, demo::now()).is_err());
+/// # Ok::<(), steward::Error>(())
+/// ```
+pub fn rank<'a>(
+    estate: &'a Estate,
+    policy: &'a Policy,
+    as_of: DateTime<FixedOffset>,
+) -> Result<Ranking<'a>> {
+    rank_orders(estate, &estate.work_orders, policy, as_of)
+}
+
+/// Ranks some orders (the open ones among `orders`) against an estate's
+/// households, buildings and operating periods. See [`rank`].
+///
+/// # Errors
+/// `invalid_input` if the policy does not validate.
+pub fn rank_orders<'a>(
+    estate: &'a Estate,
+    orders: &'a [WorkOrder],
+    policy: &'a Policy,
+    as_of: DateTime<FixedOffset>,
+) -> Result<Ranking<'a>> {
+    let ctx = Context::new(estate, policy, as_of)?;
+    let mut ranked: Vec<Option<RankedOrder<'a>>> = orders
+        .iter()
+        .filter_map(|o| {
+            let t = Timeline::of(o);
+            t.status.is_open().then(|| {
+                let a = ctx.assess_with(o, t);
+                let cp = ctx.class_policy(a.decision.class);
+                Some(RankedOrder {
+                    rank: 0,
+                    order: a.order,
+                    status: a.timeline.status,
+                    building: a.building,
+                    assignee: a.timeline.assignee,
+                    class: a.decision.class,
+                    class_name: &cp.name,
+                    class_name_zh: &cp.name_zh,
+                    score: a.score,
+                    escalation_percent: ctx.escalation(a.fraction),
+                    sla: a.sla,
+                    class_policy: cp,
+                    policy,
+                    household: a.household,
+                    decision: a.decision,
+                    parts: a.parts,
+                    mode: ctx.mode,
+                })
+            })
+        })
+        .collect();
+    let order = queue_order(
+        ranked.iter().map(|r| {
+            r.as_ref().map_or((0.0, i64::MAX, 0), |r| {
+                (r.score, active_due(&r.sla), r.order.reported_at.timestamp())
+            })
+        }),
+        |i, j| match (
+            ranked.get(i).and_then(Option::as_ref),
+            ranked.get(j).and_then(Option::as_ref),
+        ) {
+            (Some(a), Some(b)) => a
+                .order
+                .reported_at
+                .cmp(&b.order.reported_at)
+                .then_with(|| a.order.id.cmp(&b.order.id)),
+            _ => i.cmp(&j),
+        },
+    );
+    let orders = order
+        .into_iter()
+        .filter_map(|i| ranked.get_mut(i).and_then(Option::take))
+        .enumerate()
+        .map(|(i, mut r)| {
+            r.rank = i + 1;
+            r
+        })
+        .collect();
+    Ok(Ranking {
+        as_of: ctx.as_of_time,
+        policy: &policy.name,
+        starvation_bound_hours: policy.starvation_bound_hours(),
+        orders,
+    })
+}
+
+/// The deadline of the active target, in seconds (`i64::MAX` if none).
+fn active_due(sla: &Sla) -> i64 {
+    let due = match sla.active {
+        Target::Respond => sla.respond_by,
+        Target::Resolve => sla.resolve_by,
+    };
+    due.map_or(i64::MAX, |d| d.timestamp())
+}
+
+/// Indices in queue order from `(score, deadline, reported)` keys: higher
+/// score first, then earlier deadline, then earlier report, then `tie`.
+fn queue_order(
+    keys: impl Iterator<Item = (f64, i64, i64)>,
+    tie: impl Fn(usize, usize) -> std::cmp::Ordering,
+) -> Vec<usize> {
+    let mut keys: Vec<(f64, i64, i64, usize)> = keys
+        .enumerate()
+        .map(|(i, (s, d, r))| (s, d, r, i))
+        .collect();
+    keys.sort_unstable_by(|x, y| {
+        y.0.total_cmp(&x.0)
+            .then(x.1.cmp(&y.1))
+            .then(x.2.cmp(&y.2))
+            .then_with(|| tie(x.3, y.3))
+    });
+    keys.into_iter().map(|k| k.3).collect()
+}
+
+/// Most urgent first: score, then earlier active deadline, then earlier
+/// report, then id.
+pub(crate) fn sort_queue(assessed: &mut Vec<Assessment<'_>>) {
+    let order = queue_order(
+        assessed
+            .iter()
+            .map(|a| (a.score, active_due(&a.sla), a.order.reported_at.timestamp())),
+        |i, j| match (assessed.get(i), assessed.get(j)) {
+            (Some(a), Some(b)) => a
+                .order
+                .reported_at
+                .cmp(&b.order.reported_at)
+                .then_with(|| a.order.id.cmp(&b.order.id)),
+            _ => i.cmp(&j),
+        },
+    );
+    let mut slots: Vec<Option<Assessment<'_>>> = assessed.drain(..).map(Some).collect();
+    assessed.extend(
+        order
+            .into_iter()
+            .filter_map(|i| slots.get_mut(i).and_then(Option::take)),
+    );
+}
+
+/// Someone an escalation notice goes to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct NoticeRecipient {
+    /// Their role in the escalation.
+    pub role: Recipient,
+    /// The member of staff, when one is known.
+    pub staff: Option<StaffId>,
+}
+
+/// An escalation notice: an SLA target of an order reached a level.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct Notice {
+    /// The order.
+    pub order: WorkOrderId,
+    /// Its class.
+    pub class: Class,
+    /// Which target.
+    pub target: Target,
+    /// The level reached (percent of the target).
+    pub percent: u16,
+    /// When the level was reached.
+    #[serde(serialize_with = "opt_time")]
+    pub due_at: Option<DateTime<FixedOffset>>,
+    /// Who to notify.
+    pub notify: Vec<NoticeRecipient>,
+    /// What to say, in English.
+    pub message: String,
+    /// What to say, in Chinese.
+    pub message_zh: String,
+}
+
+/// Every escalation notice due by `as_of` for the estate's open orders:
+/// for each active target (respond until someone arrives, resolve until
+/// resolved) and each level of the policy it has reached, in order of the
+/// time the level was reached (ties by order id, then level).
+///
+/// Recipients: the assignee (the service desk while nobody is assigned), a
+/// supervisor with the order's skill (else the first supervisor), the
+/// manager, and — for the policy's emergency classes from its percentage
+/// on — the party-branch secretary.
+///
+/// # Errors
+/// `invalid_input` if the policy does not validate.
+///
+/// # Example
+/// ```
+/// use steward::{demo, dispatch};
+/// let estate = demo::estate();
+/// let notices = dispatch::escalations(&estate, &dispatch::Policy::default(), demo::now())?;
+/// assert!(notices.iter().all(|n| n.percent >= 50));
+/// # Ok::<(), steward::Error>(())
+/// ```
+pub fn escalations(
+    estate: &Estate,
+    policy: &Policy,
+    as_of: DateTime<FixedOffset>,
+) -> Result<Vec<Notice>> {
+    let ctx = Context::new(estate, policy, as_of)?;
+    let mut notices = Vec::new();
+    for o in estate.work_orders.iter().filter(|o| o.status().is_open()) {
+        let a = ctx.assess(o);
+        notices.extend(ctx.notices(&a));
+    }
+    notices.sort_by(|a, b| {
+        (a.due_at, &a.order, a.target, a.percent).cmp(&(b.due_at, &b.order, b.target, b.percent))
+    });
+    Ok(notices)
+}
+
+impl<'a> Context<'a> {
+    /// The notices an assessed order has reached.
+    pub(crate) fn notices(&self, a: &Assessment<'a>) -> Vec<Notice> {
+        let cp = self.class_policy(a.decision.class);
+        let t = &a.timeline;
+        let mut targets = Vec::new();
+        if t.responded.is_none() {
+            targets.push((Target::Respond, i64::from(cp.respond_minutes) * 60));
+        }
+        targets.push((Target::Resolve, i64::from(cp.resolve_minutes) * 60));
+        let mut out = Vec::new();
+        for (target, secs) in targets {
+            let used = t.consumed(&self.cal, cp.clock, t.cycle_start, self.as_of);
+            for level in &self.policy.escalation.levels {
+                let threshold = secs * i64::from(level.percent) / 100;
+                if used < threshold {
+                    break;
+                }
+                let due = t
+                    .deadline(&self.cal, cp.clock, t.cycle_start, threshold)
+                    .and_then(|s| self.time(s));
+                let mut roles: Vec<Recipient> = level.notify.iter().copied().collect();
+                if self
+                    .policy
+                    .escalation
+                    .party_lead_classes
+                    .contains(&a.decision.class)
+                    && level.percent >= self.policy.escalation.party_lead_from_percent
+                    && !roles.contains(&Recipient::PartyBranchLead)
+                {
+                    roles.push(Recipient::PartyBranchLead);
+                }
+                let notify: Vec<NoticeRecipient> =
+                    roles.into_iter().map(|r| self.recipient(r, a)).collect();
+                let (message, message_zh) = notice_text(a, target, level.percent, due, &notify);
+                out.push(Notice {
+                    order: a.order.id.clone(),
+                    class: a.decision.class,
+                    target,
+                    percent: level.percent,
+                    due_at: due,
+                    notify,
+                    message,
+                    message_zh,
+                });
+            }
+        }
+        out
+    }
+
+    fn recipient(&self, role: Recipient, a: &Assessment<'a>) -> NoticeRecipient {
+        let first = |role: StaffRole, skill: Option<Skill>| {
+            self.estate
+                .staff
+                .iter()
+                .filter(|s| s.role == role && skill.is_none_or(|k| s.has_skill(k)))
+                .map(|s| &s.id)
+                .min()
+        };
+        match role {
+            Recipient::Assignee => match a.timeline.assignee {
+                Some(s) => NoticeRecipient {
+                    role,
+                    staff: Some(s.clone()),
+                },
+                None => NoticeRecipient {
+                    role: Recipient::Desk,
+                    staff: None,
+                },
+            },
+            Recipient::Supervisor => {
+                let skill = self.required_skills(a.order).first().copied();
+                NoticeRecipient {
+                    role,
+                    staff: first(StaffRole::Supervisor, skill)
+                        .or_else(|| first(StaffRole::Supervisor, None))
+                        .cloned(),
+                }
+            }
+            Recipient::Manager => NoticeRecipient {
+                role,
+                staff: first(StaffRole::Manager, None).cloned(),
+            },
+            Recipient::PartyBranchLead => NoticeRecipient {
+                role,
+                staff: self
+                    .estate
+                    .company
+                    .party_branch
+                    .as_ref()
+                    .map(|p| p.secretary.clone()),
+            },
+            _ => NoticeRecipient { role, staff: None },
+        }
+    }
+}
+
+fn notice_text(
+    a: &Assessment<'_>,
+    target: Target,
+    percent: u16,
+    due: Option<DateTime<FixedOffset>>,
+    notify: &[NoticeRecipient],
+) -> (String, String) {
+    let (what, what_zh) = match target {
+        Target::Respond => ("response", "响应"),
+        Target::Resolve => ("resolution", "解决"),
+    };
+    let when = due
+        .map(|d| d.format("%m-%d %H:%M").to_string())
+        .unwrap_or_default();
+    let who: Vec<String> = notify
+        .iter()
+        .map(|r| {
+            let (en, _) = labels::recipient(r.role);
+            r.staff
+                .as_ref()
+                .map_or(en.to_owned(), |s| format!("{en} ({s})"))
+        })
+        .collect();
+    let who_zh: Vec<String> = notify
+        .iter()
+        .map(|r| {
+            let (_, zh) = labels::recipient(r.role);
+            r.staff
+                .as_ref()
+                .map_or(zh.to_owned(), |s| format!("{zh}（{s}）"))
+        })
+        .collect();
+    let id = &a.order.id;
+    let class = a.decision.class;
+    let en = if percent >= 100 {
+        format!(
+            "{id} ({class}): the {what} target is breached (reached {when}); notify {}.",
+            who.join(", ")
+        )
+    } else {
+        format!(
+            "{id} ({class}): {percent}% of the {what} target used (reached {when}); notify {}.",
+            who.join(", ")
+        )
+    };
+    let zh = if percent >= 100 {
+        format!(
+            "工单 {id}（{class}）：{what_zh}时限已超（{when}），通知{}。",
+            who_zh.join("、")
+        )
+    } else {
+        format!(
+            "工单 {id}（{class}）：{what_zh}时限已用 {percent}%（{when}），通知{}。",
+            who_zh.join("、")
+        )
+    };
+    (en, zh)
+}

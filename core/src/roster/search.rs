@@ -1,0 +1,790 @@
+//! The optimiser: a greedy construction followed by simulated annealing over
+//! person-day moves, scored incrementally.
+//!
+//! Moves (every one respects pinned and forbidden person-days):
+//! - *change*: one person-day gets another value (a shift or a day off);
+//! - *swap*: two people exchange a block of 1–7 days (coverage-neutral);
+//! - *block*: one person gets the same value on a block of 2–5 days (helps
+//!   with minimum-run rules);
+//! - *cover*: an under-covered activity is given to someone free that day.
+//!
+//! Hard penalties weigh `λ` times a soft unit in the acceptance test; the
+//! best roster is kept by (hard, soft) score. Everything is driven by a
+//! seeded generator: with a move limit and no time limit, the same request
+//! and seed give the same roster.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use super::problem::{OFF, Problem};
+use super::rules::Score;
+use super::state::{Change, State};
+
+/// A progress report: elapsed time, best score so far, moves tried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Wall-clock time since the search started.
+    pub elapsed: Duration,
+    /// Best score found so far.
+    pub best: Score,
+    /// Moves tried so far.
+    pub moves: u64,
+}
+
+/// Hooks into a running search: cancellation and progress.
+#[derive(Default)]
+pub struct Hooks<'a> {
+    /// Set to `true` (from any thread) to stop the search; the best roster
+    /// found so far is returned.
+    pub cancel: Option<&'a AtomicBool>,
+    /// Called when a better roster is found (at most every 100 ms) and at the
+    /// end. Return `false` to stop the search.
+    pub progress: Option<&'a mut dyn FnMut(&Progress) -> bool>,
+}
+
+impl std::fmt::Debug for Hooks<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hooks")
+            .field("cancel", &self.cancel.is_some())
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// Search limits after defaults.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Budget {
+    pub moves: Option<u64>,
+    pub seconds: Option<f64>,
+    pub seed: u64,
+}
+
+/// What the search returns.
+#[derive(Debug, Clone)]
+pub(crate) struct Outcome {
+    pub x: Vec<u16>,
+    pub score: Score,
+    pub moves: u64,
+    pub accepted: u64,
+    pub improvements: u64,
+    pub stopped_by: &'static str,
+}
+
+/// xoshiro256** seeded through SplitMix64: small, fast, well known.
+#[derive(Debug, Clone)]
+pub(crate) struct Rng([u64; 4]);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        let mut z = seed;
+        let mut next = || {
+            z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut x = z;
+            x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            x ^ (x >> 31)
+        };
+        Rng([next(), next(), next(), next()])
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        let s = &mut self.0;
+        let result = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
+        let t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = s[3].rotate_left(45);
+        result
+    }
+
+    /// Uniform in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: usize) -> usize {
+        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
+    }
+
+    /// Uniform in `[0, 1)`.
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// The weight of one hard unit against soft units in the acceptance test.
+fn lambda(pb: &Problem) -> i64 {
+    let mut max_soft = 1;
+    for d in &pb.demand {
+        max_soft = max_soft.max(d.under.soft).max(d.over.soft);
+    }
+    for c in &pb.cell {
+        max_soft = max_soft.max(c.soft);
+    }
+    let k: f64 = std::env::var("STEWARD_LAMBDA")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10.0);
+    ((max_soft as f64 * k) as i64).max(1)
+}
+
+/// A hard unit that outweighs any soft change a row can make.
+fn lambda_hard(pb: &Problem) -> i64 {
+    let mut max_soft = 1;
+    for d in &pb.demand {
+        max_soft = max_soft.max(d.under.soft).max(d.over.soft);
+    }
+    for c in &pb.cell {
+        max_soft = max_soft.max(c.soft);
+    }
+    max_soft.saturating_mul(pb.days as i64 + 1).saturating_mul(1000)
+}
+
+fn env_or(name: &str, default: f64) -> f64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn scalar(s: Score, lambda: i64) -> i64 {
+    s.hard.saturating_mul(lambda).saturating_add(s.soft)
+}
+
+struct Search<'a, 'h> {
+    whole_pct: usize,
+    noise: i64,
+    dp: super::dp::Dp,
+    pb: &'a Problem,
+    st: State<'a>,
+    rng: Rng,
+    lambda: i64,
+    best: Vec<u16>,
+    best_score: Score,
+    buf: Vec<Change>,
+    under: Vec<usize>,
+    hooks: Hooks<'h>,
+    started: Instant,
+    time_limit: Option<Duration>,
+    last_report: Option<Instant>,
+    moves: u64,
+    accepted: u64,
+    improvements: u64,
+}
+
+impl<'a> Search<'a, '_> {
+    fn report(&mut self, force: bool) -> bool {
+        let now = Instant::now();
+        if !force
+            && self
+                .last_report
+                .is_some_and(|t| now.duration_since(t) < Duration::from_millis(100))
+        {
+            return true;
+        }
+        self.last_report = Some(now);
+        let progress = Progress {
+            elapsed: now.duration_since(self.started),
+            best: self.best_score,
+            moves: self.moves,
+        };
+        match self.hooks.progress.as_mut() {
+            Some(f) => f(&progress),
+            None => true,
+        }
+    }
+
+    fn note_best(&mut self) {
+        if self.st.score < self.best_score {
+            self.best_score = self.st.score;
+            self.best.copy_from_slice(&self.st.x);
+            self.improvements += 1;
+        }
+    }
+
+    /// Proposes a move into `self.buf`; false if none was found.
+    fn propose(&mut self) -> bool {
+        let pb = self.pb;
+        let np = pb.people.len();
+        let days = pb.days;
+        self.buf.clear();
+        if np == 0 || days == 0 {
+            return false;
+        }
+        let kind = self.rng.below(100);
+        if kind < 15 {
+            // move one person's shift to another day (keeps their totals)
+            let p = self.rng.below(np);
+            let d1 = self.rng.below(days);
+            let span = 7.min(days - 1).max(1);
+            let off = 1 + self.rng.below(span);
+            let d2 = if self.rng.below(2) == 0 {
+                d1 + off
+            } else {
+                d1.wrapping_sub(off)
+            };
+            if d2 >= days {
+                return false;
+            }
+            let (a, b) = (self.st.get(p, d1), self.st.get(p, d2));
+            if a == b || !pb.is_allowed(p, d1, b) || !pb.is_allowed(p, d2, a) {
+                return false;
+            }
+            self.buf.push((p, d1, b));
+            self.buf.push((p, d2, a));
+            return true;
+        }
+        let kind = self.rng.below(100);
+        if kind < 30 {
+            // change
+            let p = self.rng.below(np);
+            let d = self.rng.below(days);
+            let vals = pb.allowed_values(p, d);
+            if vals.len() < 2 {
+                return false;
+            }
+            let v = vals[self.rng.below(vals.len())];
+            if v == self.st.get(p, d) {
+                return false;
+            }
+            self.buf.push((p, d, v));
+        } else if kind < 75 {
+            // swap a block between two people
+            let p = self.rng.below(np);
+            let q = self.rng.below(np);
+            if p == q {
+                return false;
+            }
+            let len = 1 + self.rng.below(7.min(days));
+            let d0 = self.rng.below(days + 1 - len);
+            let mut differs = false;
+            for d in d0..d0 + len {
+                let (a, b) = (self.st.get(p, d), self.st.get(q, d));
+                if a == b {
+                    continue;
+                }
+                if !pb.is_allowed(p, d, b) || !pb.is_allowed(q, d, a) {
+                    return false;
+                }
+                differs = true;
+                self.buf.push((p, d, b));
+                self.buf.push((q, d, a));
+            }
+            if !differs {
+                return false;
+            }
+        } else if kind < 90 {
+            // the same value on a block of days
+            let p = self.rng.below(np);
+            let len = 2 + self.rng.below(4.min(days.max(2) - 1));
+            if len > days {
+                return false;
+            }
+            let d0 = self.rng.below(days + 1 - len);
+            let v = if self.rng.below(3) == 0 {
+                OFF
+            } else {
+                let vals = pb.allowed_values(p, d0);
+                if vals.is_empty() {
+                    return false;
+                }
+                vals[self.rng.below(vals.len())]
+            };
+            for d in d0..d0 + len {
+                if self.st.get(p, d) != v {
+                    if !pb.is_allowed(p, d, v) {
+                        return false;
+                    }
+                    self.buf.push((p, d, v));
+                }
+            }
+            if self.buf.is_empty() {
+                return false;
+            }
+        } else {
+            // give an under-covered activity to someone
+            if self.under.is_empty() || self.rng.below(8) == 0 {
+                self.refresh_under();
+                if self.under.is_empty() {
+                    return false;
+                }
+            }
+            let slot = self.under[self.rng.below(self.under.len())];
+            let n_acts = pb.acts.len();
+            let (d, a) = (slot / n_acts, slot % n_acts);
+            if self.st.covered(d, a) >= pb.demand[slot].req {
+                return false;
+            }
+            let v = a as u16 + 1;
+            let p = self.rng.below(np);
+            if self.st.get(p, d) == v || !pb.is_allowed(p, d, v) {
+                return false;
+            }
+            self.buf.push((p, d, v));
+        }
+        !self.buf.is_empty()
+    }
+
+    /// Large-neighbourhood move: one to three people get the best rows (or
+    /// windows) given everyone else, one after the other. Returns the
+    /// change in score (applied, not committed).
+    fn lns(&mut self) -> Option<Score> {
+        let pb = self.pb;
+        let np = pb.people.len();
+        let days = pb.days;
+        if np == 0 || days == 0 {
+            return None;
+        }
+        // Half the time, aim at an under-covered activity: its day is in the
+        // window and the people chosen may all take it.
+        let mut target: Option<(usize, u16)> = None;
+        if self.rng.below(2) == 0 {
+            if self.under.is_empty() || self.rng.below(4) == 0 {
+                self.refresh_under();
+            }
+            if !self.under.is_empty() {
+                let n_acts = pb.acts.len();
+                let slot = self.under[self.rng.below(self.under.len())];
+                target = Some((slot / n_acts, (slot % n_acts) as u16 + 1));
+            }
+        }
+        let whole = days <= 35 && self.rng.below(100) < self.whole_pct;
+        let (mut a, mut b) = if whole || days <= 7 {
+            (0, days - 1)
+        } else {
+            let w = (7 * (1 + self.rng.below(2))).min(days);
+            let a = match target {
+                Some((d, _)) => {
+                    let lo = (d + 1).saturating_sub(w);
+                    let hi = d.min(days - w);
+                    lo + self.rng.below(hi - lo + 1)
+                }
+                None => self.rng.below(days - w + 1),
+            };
+            (a, a + w - 1)
+        };
+        if a > 0 && pb.weekend_of[a] >= 0 && pb.weekend_of[a - 1] == pb.weekend_of[a] {
+            a -= 1;
+        }
+        if b + 1 < days && pb.weekend_of[b] >= 0 && pb.weekend_of[b + 1] == pb.weekend_of[b] {
+            b += 1;
+        }
+        let r = self.rng.below(100);
+        let k = if r < 50 {
+            1
+        } else if r < 85 {
+            2
+        } else {
+            3
+        };
+        let mut people: Vec<usize> = Vec::with_capacity(k);
+        let mut tries = 0;
+        while people.len() < k.min(np) && tries < 20 * k {
+            tries += 1;
+            let p = self.rng.below(np);
+            if let Some((d, v)) = target
+                && !pb.is_allowed(p, d, v)
+            {
+                continue;
+            }
+            if !people.contains(&p) {
+                people.push(p);
+            }
+        }
+        if people.is_empty() {
+            return None;
+        }
+        if k > 1 && self.rng.below(2) == 0 {
+            // Ruin first: the windows of all chosen people go off (where allowed).
+            for &p in &people {
+                self.buf.clear();
+                for d in a..=b {
+                    if self.st.get(p, d) != OFF && pb.is_allowed(p, d, OFF) {
+                        self.buf.push((p, d, OFF));
+                    }
+                }
+                if !self.buf.is_empty() {
+                    let buf = std::mem::take(&mut self.buf);
+                    self.st.apply(&buf);
+                    self.buf = buf;
+                }
+            }
+        }
+        for &p in &people {
+            let noise = Some((&mut self.rng, self.noise));
+            let Some(vals) = self.dp.best_row(&self.st, p, a, b, self.lambda, noise) else {
+                continue;
+            };
+            self.buf.clear();
+            for (i, &v) in vals.iter().enumerate() {
+                if self.st.get(p, a + i) != v {
+                    self.buf.push((p, a + i, v));
+                }
+            }
+            if !self.buf.is_empty() {
+                let buf = std::mem::take(&mut self.buf);
+                self.st.apply(&buf);
+                self.buf = buf;
+            }
+        }
+        Some(self.st.pending())
+    }
+
+    /// Whether the search must stop its current phase: cancelled, or past
+    /// `frac` of the time limit (never, without one).
+    fn expired(&self, frac: f64) -> bool {
+        if self.hooks.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            return true;
+        }
+        self.time_limit
+            .is_some_and(|t| self.started.elapsed().as_secs_f64() >= frac * t.as_secs_f64())
+    }
+
+    /// Gives person `p` the row the DP finds best on days `a..=b` given
+    /// everybody else (applied, not committed). A window too large for one
+    /// DP is done in two halves, split between weekends.
+    fn reoptimize(&mut self, p: usize, a: usize, b: usize, noise: i64) {
+        let pb = self.pb;
+        let rng_noise = (noise > 0).then_some((&mut self.rng, noise));
+        match self.dp.best_row(&self.st, p, a, b, self.lambda, rng_noise) {
+            Some(vals) => {
+                self.buf.clear();
+                for (i, &v) in vals.iter().enumerate() {
+                    if self.st.get(p, a + i) != v {
+                        self.buf.push((p, a + i, v));
+                    }
+                }
+                if !self.buf.is_empty() {
+                    let buf = std::mem::take(&mut self.buf);
+                    self.st.apply(&buf);
+                    self.buf = buf;
+                }
+            }
+            None if b - a >= 13 => {
+                let mut mid = a + (b - a) / 2;
+                if pb.weekend_of[mid] >= 0 && pb.weekend_of[mid + 1] == pb.weekend_of[mid] {
+                    mid += 1;
+                }
+                self.reoptimize(p, a, mid, noise);
+                if mid < b {
+                    self.reoptimize(p, mid + 1, b, noise);
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// A best-response sweep: every person in turn (in random order) gets
+    /// the whole row the DP finds best given everybody else, kept unless
+    /// the exact score gets worse. Returns how many rows improved the
+    /// score, or `None` if stopped at `frac` of the time limit.
+    fn sweep(&mut self, noise: i64, frac: f64) -> Option<usize> {
+        let np = self.pb.people.len();
+        let days = self.pb.days;
+        if np == 0 || days == 0 {
+            return Some(0);
+        }
+        let mut order: Vec<usize> = (0..np).collect();
+        for i in (1..np).rev() {
+            order.swap(i, self.rng.below(i + 1));
+        }
+        let mut improved = 0;
+        for p in order {
+            if self.expired(frac) {
+                return None;
+            }
+            self.reoptimize(p, 0, days - 1, noise);
+            let d = scalar(self.st.pending(), self.lambda);
+            if d <= 0 {
+                self.st.commit();
+                improved += usize::from(d < 0);
+            } else {
+                self.st.undo();
+            }
+        }
+        self.note_best();
+        Some(improved)
+    }
+
+    /// Sweeps until one no longer improves (at most `max` sweeps).
+    fn descend(&mut self, noise: i64, frac: f64, max: usize) {
+        for _ in 0..max {
+            match self.sweep(noise, frac) {
+                Some(n) if n > 0 => {}
+                _ => break,
+            }
+        }
+    }
+
+    fn refresh_under(&mut self) {
+        let pb = self.pb;
+        let n_acts = pb.acts.len();
+        self.under.clear();
+        for (slot, dm) in pb.demand.iter().enumerate() {
+            if n_acts > 0 && self.st.covered(slot / n_acts, slot % n_acts) < dm.req {
+                self.under.push(slot);
+            }
+        }
+    }
+
+    /// Greedy construction: fill demand slot by slot with whoever adds the
+    /// least penalty, as long as that improves the score.
+    fn construct(&mut self) {
+        let pb = self.pb;
+        let n_acts = pb.acts.len();
+        if n_acts == 0 {
+            return;
+        }
+        let np = pb.people.len();
+        let mut slots: Vec<usize> = (0..pb.demand.len())
+            .filter(|&s| pb.demand[s].req > 0)
+            .collect();
+        // Scarcest first: fewest people allowed.
+        let allowed_count = |slot: usize| {
+            let (d, a) = (slot / n_acts, slot % n_acts);
+            (0..np)
+                .filter(|&p| pb.is_allowed(p, d, a as u16 + 1))
+                .count()
+        };
+        let mut keyed: Vec<(usize, usize)> = slots.iter().map(|&s| (allowed_count(s), s)).collect();
+        keyed.sort_unstable();
+        slots = keyed.into_iter().map(|(_, s)| s).collect();
+        for slot in slots {
+            let (d, a) = (slot / n_acts, slot % n_acts);
+            let v = a as u16 + 1;
+            while self.st.covered(d, a) < pb.demand[slot].req {
+                let mut best: Option<(i64, usize)> = None;
+                for p in 0..np {
+                    if self.st.get(p, d) != OFF || !pb.is_allowed(p, d, v) {
+                        continue;
+                    }
+                    let delta = self.st.apply(&[(p, d, v)]);
+                    self.st.undo();
+                    let s = scalar(delta, self.lambda);
+                    if best.is_none_or(|(b, _)| s < b) {
+                        best = Some((s, p));
+                    }
+                }
+                match best {
+                    Some((s, p)) if s < 0 => {
+                        self.st.apply(&[(p, d, v)]);
+                        self.st.commit();
+                    }
+                    _ => break,
+                }
+            }
+        }
+    }
+}
+
+/// Runs the search from `init` (a grid) within `budget`.
+pub(crate) fn run(
+    pb: &Problem,
+    init: Vec<u16>,
+    budget: Budget,
+    hooks: Hooks<'_>,
+    construct: bool,
+) -> Outcome {
+    let started = Instant::now();
+    let st = State::new(pb, init);
+    let best = st.x.clone();
+    let best_score = st.score;
+    let mut s = Search {
+        whole_pct: std::env::var("STEWARD_WHOLE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(25),
+        noise: std::env::var("STEWARD_NOISE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1),
+        dp: super::dp::Dp::default(),
+        pb,
+        st,
+        rng: Rng::new(budget.seed),
+        lambda: lambda(pb),
+        best,
+        best_score,
+        buf: Vec::new(),
+        under: Vec::new(),
+        hooks,
+        started,
+        time_limit: budget.seconds.map(Duration::from_secs_f64),
+        last_report: None,
+        moves: 0,
+        accepted: 0,
+        improvements: 0,
+    };
+    if construct {
+        s.construct();
+        s.note_best();
+        // Every row made the best response to the others: a feasible,
+        // locally optimal start for the annealing.
+        let sweeps = env_or("STEWARD_SWEEPS", 0.0) as usize;
+        s.descend(s.noise, 0.3, sweeps);
+    }
+    let cells = (pb.people.len() * pb.days).max(1) as u64;
+    let move_limit = budget.moves.unwrap_or(if budget.seconds.is_some() {
+        u64::MAX
+    } else {
+        (cells * 2000).clamp(200_000, 50_000_000)
+    });
+    let time_limit = budget.seconds.map(Duration::from_secs_f64);
+
+    // Temperatures in soft units: from a few weights down to a fraction of one.
+    let t0 = initial_temperature(&mut s);
+    let t_end = 0.3f64.min(t0);
+    let mut temperature = t0;
+    let adapt = env_or("STEWARD_ADAPT", 0.0);
+    let lam_max = s.lambda as f64;
+    let lam_min = lam_max * env_or("STEWARD_LAMMIN", 0.05);
+    let mut lam = lam_max;
+    let mut stopped_by = "move_limit";
+    let mut stalled: u64 = 0;
+    let dp_every: u64 = std::env::var("STEWARD_DP")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100);
+    // Whether the progress callback asked to stop (it is then not called again).
+    let mut callback_stopped = false;
+    while s.moves < move_limit {
+        if s.moves & 1023 == 0 {
+            let frac_moves = if budget.moves.is_some() {
+                s.moves as f64 / move_limit as f64
+            } else {
+                0.0
+            };
+            let frac_time = match time_limit {
+                Some(t) => {
+                    let e = started.elapsed();
+                    // The last 2% of the time is for polishing the best.
+                    if e.as_secs_f64() >= 0.98 * t.as_secs_f64() {
+                        stopped_by = "time_limit";
+                        break;
+                    }
+                    e.as_secs_f64() / t.as_secs_f64()
+                }
+                None => 0.0,
+            };
+            let frac = if budget.moves.is_none() && time_limit.is_none() {
+                s.moves as f64 / move_limit as f64
+            } else {
+                frac_moves.max(frac_time)
+            };
+            temperature = t0 * (t_end / t0).powf(frac.min(1.0));
+            if adapt > 0.0 {
+                // Strategic oscillation: hard units get dearer while the
+                // roster is infeasible, cheaper while it is feasible.
+                lam = if s.st.score.hard > 0 {
+                    (lam * (1.0 + adapt)).min(lam_max)
+                } else {
+                    (lam / (1.0 + adapt)).max(lam_min)
+                };
+                s.lambda = lam as i64;
+            }
+            if s.hooks.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+                stopped_by = "cancelled";
+                break;
+            }
+            if s.best_score == Score::ZERO {
+                stopped_by = "optimal";
+                break;
+            }
+            // A heartbeat, so a callback can stop a search that no longer improves.
+            if s.moves & 65535 == 0 && !s.report(false) {
+                callback_stopped = true;
+                stopped_by = "cancelled";
+                break;
+            }
+        }
+        s.moves += 1;
+        let delta = if s.moves.is_multiple_of(dp_every) {
+            match s.lns() {
+                Some(d) => d,
+                None => continue,
+            }
+        } else {
+            if !s.propose() {
+                continue;
+            }
+            let buf = std::mem::take(&mut s.buf);
+            let delta = s.st.apply(&buf);
+            s.buf = buf;
+            delta
+        };
+        let d = scalar(delta, s.lambda);
+        let accept = d <= 0 || s.rng.unit() < (-(d as f64) / temperature).exp();
+        if accept {
+            s.st.commit();
+            s.accepted += 1;
+            if s.st.score < s.best_score {
+                s.note_best();
+                stalled = 0;
+                if !s.report(false) {
+                    callback_stopped = true;
+                    stopped_by = "cancelled";
+                    break;
+                }
+            } else {
+                stalled += 1;
+            }
+        } else {
+            s.st.undo();
+            stalled += 1;
+        }
+        // Long without progress at a low temperature: restart from the best.
+        if stalled > cells * 400 {
+            stalled = 0;
+            let best = s.best.clone();
+            s.st = State::new(pb, best);
+        }
+    }
+    // Polish the best roster: best responses without noise.
+    if !callback_stopped && stopped_by != "cancelled" {
+        s.st = State::new(pb, s.best.clone());
+        s.lambda = s.lambda.max(lambda_hard(pb));
+        s.descend(0, 1.0, 8);
+    }
+    if !callback_stopped {
+        s.report(true);
+    }
+    Outcome {
+        x: s.best,
+        score: s.best_score,
+        moves: s.moves,
+        accepted: s.accepted,
+        improvements: s.improvements,
+        stopped_by,
+    }
+}
+
+/// A starting temperature from the sizes of worsening moves seen around the
+/// start (deterministic: it uses the search's own generator).
+fn initial_temperature(s: &mut Search<'_, '_>) -> f64 {
+    let mut worse = Vec::new();
+    let mut tries = 0;
+    while worse.len() < 200 && tries < 5000 {
+        tries += 1;
+        if !s.propose() {
+            continue;
+        }
+        let buf = std::mem::take(&mut s.buf);
+        let delta = s.st.apply(&buf);
+        s.st.undo();
+        s.buf = buf;
+        if delta.hard == 0 && delta.soft > 0 {
+            worse.push(delta.soft);
+        }
+    }
+    if worse.is_empty() {
+        return 2.0;
+    }
+    worse.sort_unstable();
+    // The lower quartile of soft worsening: small moves are accepted often
+    // at the start, large ones (a missing person) rarely.
+    let q = worse[worse.len() / 4] as f64;
+    let k: f64 = std::env::var("STEWARD_T0")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1.0);
+    (q * k).clamp(0.5, 1000.0)
+}
