@@ -6,7 +6,7 @@
  *
  * - Every fallible function returns a steward_status: STEWARD_STATUS_OK (0) on
  *   success, otherwise the kind of failure. Codes 1-6 are the kinds of
- *   steward::ErrorKind; 100-102 are raised by the C glue itself. Numbers are
+ *   steward::ErrorKind; 100-103 are raised by the C glue itself. Numbers are
  *   never reused.
  * - Strings passed in are NUL-terminated UTF-8 and are never retained after
  *   the call returns. A JSON document passed in (estate_json) that is not
@@ -28,6 +28,11 @@
  * - Error JSON has one shape everywhere:
  *   {"kind":"...","message":"...","issues":[{"path":"...","value":"...","code":"...","message":"..."}]}
  * - Every *_free() function accepts NULL and then does nothing.
+ * - Handles (steward_store, steward_error) are checked on every use: a handle
+ *   that was freed, is of another type or was never returned by Steward is
+ *   refused (STEWARD_STATUS_INVALID_HANDLE; freeing it again is ignored).
+ *   Strings returned by the library are plain allocations: freeing one twice
+ *   is undefined behaviour, as with free().
  * - No panic crosses this boundary: a Rust panic is caught and reported as
  *   STEWARD_STATUS_PANIC. The library installs no panic hook, so the Rust
  *   runtime may print the panic message to stderr (set RUST_BACKTRACE=0 to
@@ -118,6 +123,13 @@ enum steward_status
      * it (`kind` "panic").
      */
     STEWARD_STATUS_PANIC = 102,
+    /**
+     * A handle argument was not NULL but is not a live handle of the expected
+     * type: it was freed already, is another kind of handle, or was never
+     * returned by Steward. The call did nothing; the error names the
+     * parameter (`kind` "invalid_handle").
+     */
+    STEWARD_STATUS_INVALID_HANDLE = 103,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -126,6 +138,16 @@ typedef enum steward_status steward_status;
 typedef uint32_t steward_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+/**
+ * A cancellation flag for a running solve or repair.
+ *
+ * Created by steward_cancel_new(), owned by the caller, released with
+ * steward_cancel_free(). Thread safety: steward_cancel_set() may be called
+ * from any thread while another thread runs steward_roster_solve() with the
+ * flag; the flag must not be freed while a call that uses it is running.
+ */
+typedef struct steward_cancel steward_cancel;
 
 /**
  * Details of a failed call: a status, a message and the error as JSON.
@@ -152,6 +174,23 @@ typedef struct steward_error steward_error;
  */
 typedef struct steward_store steward_store;
 
+/**
+ * Progress callback of steward_roster_solve() and steward_roster_repair().
+ *
+ * Called on the solving thread when a better roster is found (at most every
+ * 100 ms) and once at the end, with `user_data` as given, the wall-clock
+ * seconds since the search started, the best score so far (hard and soft
+ * penalty) and the number of moves tried. Return 0 to go on, anything else
+ * to stop the search early (the best roster so far is returned). The
+ * callback must not call back into the same solve, and must return normally
+ * (no longjmp out of it).
+ */
+typedef int (*steward_roster_progress)(void *user_data,
+                                       double elapsed_seconds,
+                                       int64_t best_hard,
+                                       int64_t best_soft,
+                                       uint64_t moves);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -169,7 +208,8 @@ const char *steward_version(void);
  * The status of an error object.
  *
  * Returns STEWARD_STATUS_OK when `err` is NULL (no error: that is what a
- * successful call leaves in `*err_out`).
+ * successful call leaves in `*err_out`), and STEWARD_STATUS_INVALID_HANDLE
+ * when `err` was freed already or is not a steward_error.
  */
 steward_status steward_error_status(const steward_error *err);
 
@@ -178,7 +218,8 @@ steward_status steward_error_status(const steward_error *err);
  * the engine's message, e.g. `invalid estate: buildings[0].floors: ...`).
  *
  * The string is borrowed from `err`: valid until steward_error_free(err);
- * do not free it. Returns "" (a static empty string) when `err` is NULL.
+ * do not free it. Returns "" (a static empty string) when `err` is NULL, was
+ * freed already, or is not a steward_error.
  */
 const char *steward_error_message(const steward_error *err);
 
@@ -189,11 +230,13 @@ const char *steward_error_message(const steward_error *err);
  * For engine errors (statuses 1-6) this is byte for byte what the Rust
  * `steward::Error::to_json()` and the Python `to_dict()` give, and what the
  * shared test vectors expect. For glue errors `kind` is "null_argument",
- * "invalid_utf8" or "panic"; the first two carry one issue whose `path` is
- * the parameter's name (e.g. "estate_json") and whose `code` equals `kind`.
+ * "invalid_utf8", "invalid_handle" or "panic"; all but "panic" carry one
+ * issue whose `path` is the parameter's name (e.g. "estate_json") and whose
+ * `code` equals `kind`.
  *
  * The string is borrowed from `err`: valid until steward_error_free(err);
- * do not free it. Returns "" (a static empty string) when `err` is NULL.
+ * do not free it. Returns "" (a static empty string) when `err` is NULL, was
+ * freed already, or is not a steward_error.
  */
 const char *steward_error_json(const steward_error *err);
 
@@ -202,7 +245,9 @@ const char *steward_error_json(const steward_error *err);
  *
  * NULL is a no-op. After this call the strings returned by
  * steward_error_message() and steward_error_json() for `err` are invalid.
- * Freeing the same error twice is undefined behaviour.
+ * Freeing the same error twice is detected and ignored, as is a pointer that
+ * is not a steward_error; the error must not be freed while another thread
+ * is reading it.
  */
 void steward_error_free(steward_error *err);
 
@@ -333,8 +378,10 @@ steward_status steward_store_open_in_memory(steward_store **store_out, steward_e
 /**
  * Closes a store and releases it.
  *
- * NULL is a no-op. The store must not be used, or freed again, afterwards,
- * and no other thread may be using it during this call. Strings and errors
+ * NULL is a no-op. Using the store afterwards is refused with
+ * STEWARD_STATUS_INVALID_HANDLE, and freeing it again (or freeing a pointer
+ * that is not a steward_store) is ignored; but no other thread may be using
+ * the store during this call. Strings and errors
  * obtained from the store remain valid (they are owned separately).
  */
 void steward_store_free(steward_store *store);
@@ -402,6 +449,327 @@ steward_status steward_store_estate_ids(steward_store *store,
 steward_status steward_store_schema_version(steward_store *store,
                                             uint32_t *version_out,
                                             steward_error **err_out);
+
+/**
+ * Creates a cancellation flag, not set.
+ *
+ * On success `*cancel_out` receives the flag, owned by the caller (release
+ * it with steward_cancel_free()). NULL `cancel_out` gives
+ * STEWARD_STATUS_NULL_ARGUMENT. `err_out`: see the header's conventions.
+ */
+steward_status steward_cancel_new(steward_cancel **cancel_out, steward_error **err_out);
+
+/**
+ * Sets the flag: a solve or repair using it stops at its next check (within
+ * about a thousand moves) and returns the best roster found so far.
+ *
+ * Safe to call from any thread. NULL, or a pointer that is not a live
+ * steward_cancel, gives STEWARD_STATUS_NULL_ARGUMENT or
+ * STEWARD_STATUS_INVALID_HANDLE. `err_out`: see the header's conventions.
+ */
+steward_status steward_cancel_set(const steward_cancel *cancel, steward_error **err_out);
+
+/**
+ * Releases a cancellation flag. NULL, a flag already freed and a pointer
+ * that is not a steward_cancel are ignored; no call may be using the flag.
+ */
+void steward_cancel_free(steward_cancel *cancel);
+
+/**
+ * Builds a roster: `request_json` is a `steward.roster.solve.request.v1`
+ * document (the estate, the horizon, contracts, leave, requests, rule
+ * configuration, limits and seed).
+ *
+ * On success `*response_out` receives the `steward.roster.solve.response.v1`
+ * document (assignments, score, per-rule totals, every violation with who,
+ * when and which rule, search statistics), owned by the caller and released
+ * with steward_string_free(); on failure it is left untouched. With a move
+ * limit and no time limit in the request, the same request gives the same
+ * response.
+ *
+ * `progress` may be NULL; otherwise it is called as documented at
+ * steward_roster_progress, with `user_data` (which may be NULL). `cancel` may
+ * be NULL; otherwise setting it (from another thread) stops the search.
+ *
+ * Fails with STEWARD_STATUS_INVALID_INPUT for a bad document (every issue,
+ * with its path), STEWARD_STATUS_NULL_ARGUMENT for NULL `request_json` or
+ * `response_out`, STEWARD_STATUS_INVALID_HANDLE for a `cancel` that is not a
+ * live steward_cancel. `err_out`: see the header's conventions.
+ */
+steward_status steward_roster_solve(const char *request_json,
+                                    steward_roster_progress progress,
+                                    void *user_data,
+                                    const steward_cancel *cancel,
+                                    char **response_out,
+                                    steward_error **err_out);
+
+/**
+ * Re-rosters after a disruption: `request_json` is a
+ * `steward.roster.repair.request.v1` document (the published roster in
+ * `assignments`, what happened in `disruptions`).
+ *
+ * On success `*response_out` receives the `steward.roster.repair.response.v1`
+ * document (the repaired roster, its explanation and the list of changes),
+ * owned by the caller and released with steward_string_free(). `progress`,
+ * `user_data`, `cancel`, errors and `err_out` as for steward_roster_solve().
+ */
+steward_status steward_roster_repair(const char *request_json,
+                                     steward_roster_progress progress,
+                                     void *user_data,
+                                     const steward_cancel *cancel,
+                                     char **response_out,
+                                     steward_error **err_out);
+
+/**
+ * Scores a roster and explains it: `request_json` is a
+ * `steward.roster.evaluate.request.v1` document with the roster in
+ * `assignments`.
+ *
+ * On success `*response_out` receives the `steward.roster.evaluate.response.v1`
+ * document, owned by the caller and released with steward_string_free(); on
+ * failure it is left untouched. Errors and `err_out` as for
+ * steward_roster_solve().
+ */
+steward_status steward_roster_evaluate(const char *request_json,
+                                       char **response_out,
+                                       steward_error **err_out);
+
+/**
+ * Maps a Curtois–Qu benchmark instance (the text of `InstanceN.txt`, CRLF or
+ * LF) into a `steward.roster.solve.request.v1` document named `name`.
+ *
+ * On success `*request_out` receives the request document, owned by the
+ * caller and released with steward_string_free(). A malformed instance gives
+ * STEWARD_STATUS_INVALID_INPUT whose issue path names the line
+ * (`"line 17"`). NULL arguments give STEWARD_STATUS_NULL_ARGUMENT; text or
+ * name that is not UTF-8 gives STEWARD_STATUS_INVALID_UTF8. `err_out`: see
+ * the header's conventions.
+ */
+steward_status steward_roster_nsp_import(const char *instance_text,
+                                         const char *name,
+                                         char **request_out,
+                                         steward_error **err_out);
+
+/**
+ * Ranks the open work orders of an estate: class, score, SLA deadlines,
+ * time left, breach risk and the reasons (English and Chinese), most urgent
+ * first, plus the escalation notices due.
+ *
+ * `request_json` is a NUL-terminated "steward.dispatch.rank.request.v1"
+ * document: `{"schema": ..., "estate": {...}, "policy": {...} (optional,
+ * merged onto the defaults), "as_of": "2022-12-14T10:00:00+08:00", "limit":
+ * n (optional)}`, read only during the call. On success `*response_out`
+ * receives the "steward.dispatch.rank.response.v1" document, owned by the
+ * caller (release it with steward_string_free()); on failure it is left
+ * untouched. A bad request is STEWARD_STATUS_INVALID_INPUT with the field
+ * path (e.g. "policy.ageing.points_per_hour"). NULL `request_json` or
+ * `response_out` gives STEWARD_STATUS_NULL_ARGUMENT. `err_out`: see the
+ * header's conventions. Same as steward_call("dispatch.rank", ...).
+ */
+steward_status steward_dispatch_rank(const char *request_json,
+                                     char **response_out,
+                                     steward_error **err_out);
+
+/**
+ * Plans who is sent to which open order: the optimal assignment for
+ * priority-weighted lateness, travel and load, with skills, shifts and
+ * capacities as hard rules.
+ *
+ * `request_json` is a "steward.dispatch.assign.request.v1" document:
+ * `{"schema": ..., "estate": {...}, "policy": {...}?, "as_of": "...",
+ * "on_shift": [{"staff": "S06", "building": "B3"?, "load": 1?, "capacity":
+ * 4?}], "orders": ["WO-..."]? }`. Ownership, NULL handling and errors as
+ * steward_dispatch_rank(); the response is a
+ * "steward.dispatch.assign.response.v1" document.
+ */
+steward_status steward_dispatch_assign(const char *request_json,
+                                       char **response_out,
+                                       steward_error **err_out);
+
+/**
+ * "Who should take this job?": every member of staff with the reason each
+ * is or is not eligible, the eligible ranked by the cost of sending them.
+ *
+ * `request_json` is a "steward.dispatch.candidates.request.v1" document:
+ * `{"schema": ..., "estate": {...}, "policy": {...}?, "as_of": "...",
+ * "on_shift": [...], "order_id": "WO-..."}` (or `"order": {...}` for a new
+ * order). Ownership, NULL handling and errors as steward_dispatch_rank().
+ */
+steward_status steward_dispatch_candidates(const char *request_json,
+                                           char **response_out,
+                                           steward_error **err_out);
+
+/**
+ * The follow-up orders the policy's rules propose (a riser inspection
+ * after a leak with backflow; a preventive inspection after repeated
+ * faults), each linked to the order that caused it and with its own SLA,
+ * and those already in the estate.
+ *
+ * `request_json` is a "steward.dispatch.follow_ups.request.v1" document:
+ * `{"schema": ..., "estate": {...}, "policy": {...}?, "as_of": "..."}`.
+ * Ownership, NULL handling and errors as steward_dispatch_rank().
+ */
+steward_status steward_dispatch_follow_ups(const char *request_json,
+                                           char **response_out,
+                                           steward_error **err_out);
+
+/**
+ * Linear sum assignment on a JSON matrix (see
+ * steward_linear_sum_assignment() for the plain one).
+ *
+ * `request_json` is `{"schema": "steward.dispatch.lsa.request.v1", "cost":
+ * [[...], ...], "maximize": false}`; `null` entries are forbidden pairs.
+ * The response is `{"schema": "steward.dispatch.lsa.response.v1",
+ * "row_ind": [...], "col_ind": [...], "cost": total}`. Ownership and NULL
+ * handling as steward_dispatch_rank(); STEWARD_STATUS_INFEASIBLE if every
+ * complete assignment uses a forbidden entry.
+ */
+steward_status steward_dispatch_lsa(const char *request_json,
+                                    char **response_out,
+                                    steward_error **err_out);
+
+/**
+ * The default dispatch policy (Chinese property-service practice) as a
+ * complete JSON document, to read or to edit and pass back as "policy".
+ *
+ * On success `*json_out` receives a string owned by the caller (release it
+ * with steward_string_free()). NULL `json_out` gives
+ * STEWARD_STATUS_NULL_ARGUMENT. `err_out`: see the header's conventions.
+ */
+steward_status steward_dispatch_default_policy(char **json_out, steward_error **err_out);
+
+/**
+ * Runs any dispatch request (chosen by its "schema": rank, assign,
+ * candidates or follow_ups) about an estate read from a store.
+ *
+ * `estate_id` names the estate (NUL-terminated UTF-8); `request_json` is
+ * the request without its "estate" field. Both are read only during the
+ * call. On success `*response_out` receives the response document, owned
+ * by the caller (release it with steward_string_free()); on failure it is
+ * left untouched. STEWARD_STATUS_NOT_FOUND if the store has no such
+ * estate; STEWARD_STATUS_INVALID_INPUT for a bad request (also if it has
+ * an "estate" field); STEWARD_STATUS_STORAGE if SQLite fails;
+ * STEWARD_STATUS_NULL_ARGUMENT for a NULL `store`, `estate_id`,
+ * `request_json` or `response_out`; STEWARD_STATUS_INVALID_UTF8 if
+ * `estate_id` is not UTF-8. The store is locked only while the estate is
+ * read. `err_out`: see the header's conventions.
+ */
+steward_status steward_store_dispatch(steward_store *store,
+                                      const char *estate_id,
+                                      const char *request_json,
+                                      char **response_out,
+                                      steward_error **err_out);
+
+/**
+ * Linear sum assignment with the contract of
+ * scipy.optimize.linear_sum_assignment, on a plain matrix.
+ *
+ * `cost` points to `rows * cols` doubles in row-major order (entry (i, j) at
+ * `cost[i * cols + j]`), read only during the call; it may be NULL only if
+ * `rows * cols == 0`. Every row is assigned to a distinct column if `rows <=
+ * cols`, else every column to a distinct row, at least total cost (greatest
+ * if `maximize`). INFINITY (-INFINITY when maximising) marks a forbidden
+ * pair; NaN is refused.
+ *
+ * `row_ind_out` and `col_ind_out` are caller-allocated arrays of at least
+ * `min(rows, cols)` elements each. On success they receive the pairs, with
+ * `row_ind_out` increasing, `*len_out` receives `min(rows, cols)`, and
+ * `*total_out` (if `total_out` is not NULL) the total cost. On failure
+ * nothing is written. They may be NULL when `min(rows, cols) == 0`.
+ *
+ * Fails with STEWARD_STATUS_INVALID_INPUT for NaN or wrong-direction
+ * infinities (the issue names the entry, e.g. "cost[2][3]") or a matrix of
+ * more than 2^28 entries; STEWARD_STATUS_INFEASIBLE if every complete
+ * assignment uses a forbidden entry; STEWARD_STATUS_NULL_ARGUMENT for a
+ * NULL pointer that is needed. `err_out`: see the header's conventions.
+ */
+steward_status steward_linear_sum_assignment(const double *cost,
+                                             size_t rows,
+                                             size_t cols,
+                                             bool maximize,
+                                             size_t *row_ind_out,
+                                             size_t *col_ind_out,
+                                             size_t *len_out,
+                                             double *total_out,
+                                             steward_error **err_out);
+
+/**
+ * Scores satisfaction: per group (estate, building, category, staff
+ * member, period, source — as configured) the sample size, mean with
+ * interval, distribution, CSAT, NPS, the 0–100 index, shrunk estimates with
+ * intervals, the trend against the previous period, service outcomes
+ * against SLA targets, and the drivers; groups below the anonymity
+ * threshold (or that would reveal one by subtraction) are suppressed.
+ *
+ * `request_json` is a NUL-terminated "steward.satisfaction.score.request.v1"
+ * document: `{"schema": ..., "as_of": "2022-12-14T10:00:00+08:00",
+ * "estate": {...}?, "responses": [{...}]?, "config": {...}?}`, read only
+ * during the call. On success `*response_out` receives the
+ * "steward.satisfaction.score.response.v1" document, owned by the caller
+ * (release it with steward_string_free()); on failure it is left
+ * untouched. A bad request is STEWARD_STATUS_INVALID_INPUT with the field
+ * path (e.g. "config.anonymity_threshold", "responses[3].overall"). NULL
+ * `request_json` or `response_out` gives STEWARD_STATUS_NULL_ARGUMENT.
+ * `err_out`: see the header's conventions. Same as
+ * steward_call("satisfaction.score", ...). Reentrant.
+ */
+steward_status steward_satisfaction_score(const char *request_json,
+                                          char **response_out,
+                                          steward_error **err_out);
+
+/**
+ * Scores satisfaction for an estate read from a store.
+ *
+ * `estate_id` names the estate (NUL-terminated UTF-8); `request_json` is a
+ * score request without its "estate" field (it may still carry extra
+ * "responses"). Both are read only during the call. On success
+ * `*response_out` receives the response document, owned by the caller
+ * (release it with steward_string_free()); on failure it is left untouched.
+ * STEWARD_STATUS_NOT_FOUND if the store has no such estate;
+ * STEWARD_STATUS_INVALID_INPUT for a bad request (also if it has an
+ * "estate" field); STEWARD_STATUS_STORAGE if SQLite fails;
+ * STEWARD_STATUS_NULL_ARGUMENT for a NULL `store`, `estate_id`,
+ * `request_json` or `response_out`; STEWARD_STATUS_INVALID_UTF8 if
+ * `estate_id` is not UTF-8. The store is locked only while the estate is
+ * read. `err_out`: see the header's conventions.
+ */
+steward_status steward_store_satisfaction_score(steward_store *store,
+                                                const char *estate_id,
+                                                const char *request_json,
+                                                char **response_out,
+                                                steward_error **err_out);
+
+/**
+ * Scores `rows` ratings given as two arrays: `groups[i]` (group id, from 0)
+ * and `scores[i]` (the score, on the configured scale, 1–5 by default).
+ * Per group: n, mean with Student-t interval, CSAT with Wilson interval,
+ * the 0–100 index, each with an empirical-Bayes shrunk estimate and
+ * interval (toward the total), and the suppression status (groups below
+ * the anonymity threshold, and complementary suppression).
+ *
+ * `groups` and `scores` must each hold `rows` elements (they may be NULL
+ * only when `rows` is 0) and are read only during the call.
+ * `config_json` may be NULL (defaults) or a NUL-terminated document such as
+ * `{"scale": {"min": 1, "max": 5}, "top_box": 2, "anonymity_threshold": 5,
+ * "confidence": 0.95, "groups": 1000}` (no time decay on this path: it has
+ * no timestamps). On success `*response_out` receives a JSON object of
+ * columns (`"status"`, `"n"`, `"mean"`, `"mean_low"`, … one entry per
+ * group; suppressed groups have n 0 and null values), owned by the caller
+ * (release it with steward_string_free()); on failure it is left untouched.
+ *
+ * STEWARD_STATUS_INVALID_INPUT for a group id out of range or a score
+ * outside the scale (the issue names the row, e.g. "scores[17]"), a
+ * half-life in the configuration, or a bad configuration;
+ * STEWARD_STATUS_NULL_ARGUMENT for a NULL pointer that is needed.
+ * `err_out`: see the header's conventions. Reentrant; the arrays are
+ * counted on several threads when there are more than a million rows.
+ */
+steward_status steward_satisfaction_score_columns(const uint32_t *groups,
+                                                  const uint8_t *scores,
+                                                  size_t rows,
+                                                  const char *config_json,
+                                                  char **response_out,
+                                                  steward_error **err_out);
 
 #ifdef __cplusplus
 }  // extern "C"

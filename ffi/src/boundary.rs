@@ -6,7 +6,9 @@
 //! - `guard` does the same for functions that return a value instead of a
 //!   status (accessors, `_free`): a panic gives a typed default.
 //! - `try_ref!`, `try_str!`, `try_bytes!` and `try_out!` check one
-//!   pointer argument each and fail with a [`Failure`] naming the parameter.
+//!   pointer argument each and fail with a [`Failure`] naming the parameter
+//!   (`try_ref!` also refuses handles that are freed or not Steward's: see
+//!   `handle`).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
@@ -26,15 +28,23 @@ macro_rules! ffi_boundary {
     };
 }
 
-/// `&T` for a handle argument, or `Err(NullArgument)` naming it.
+/// `&T` for a handle argument, or `Err(NullArgument)` / `Err(InvalidHandle)`
+/// (freed, mistyped or foreign handle) naming it.
 macro_rules! try_ref {
     ($param:ident) => {
-        // SAFETY: the caller passes NULL or a live handle (documented per function).
-        match unsafe { $crate::handle::try_ref($param) } {
-            Some(value) => value,
-            None => {
+        // SAFETY: a live handle is not freed during the call (documented on
+        // every `_free` function); anything else is refused by the registry.
+        match unsafe { $crate::handle::lookup($param) } {
+            $crate::handle::Lookup::Live(value) => value,
+            $crate::handle::Lookup::Null => {
                 return Err($crate::error::Failure::NullArgument {
                     param: stringify!($param),
+                })
+            }
+            $crate::handle::Lookup::Stale(expected) => {
+                return Err($crate::error::Failure::InvalidHandle {
+                    param: stringify!($param),
+                    expected,
                 })
             }
         }

@@ -46,6 +46,11 @@ pub enum steward_status {
     /// Steward panicked; the panic was caught at the boundary. Please report
     /// it (`kind` "panic").
     Panic = 102,
+    /// A handle argument was not NULL but is not a live handle of the expected
+    /// type: it was freed already, is another kind of handle, or was never
+    /// returned by Steward. The call did nothing; the error names the
+    /// parameter (`kind` "invalid_handle").
+    InvalidHandle = 103,
 }
 
 impl steward_status {
@@ -73,6 +78,12 @@ pub(crate) enum Failure {
     InvalidUtf8 { param: &'static str, offset: usize },
     /// A panic caught at the boundary, with its message if it had one.
     Panic { message: String },
+    /// A handle that is not live (freed, mistyped or foreign); `expected` is
+    /// the C name of the handle type the parameter takes.
+    InvalidHandle {
+        param: &'static str,
+        expected: &'static str,
+    },
 }
 
 impl From<steward::Error> for Failure {
@@ -105,6 +116,7 @@ impl Failure {
             Failure::NullArgument { .. } => steward_status::NullArgument,
             Failure::InvalidUtf8 { .. } => steward_status::InvalidUtf8,
             Failure::Panic { .. } => steward_status::Panic,
+            Failure::InvalidHandle { .. } => steward_status::InvalidHandle,
         }
     }
 
@@ -131,6 +143,18 @@ impl Failure {
                     value: format!("byte {offset}"),
                     code: "invalid_utf8",
                     message: format!("string is not valid UTF-8 (invalid byte at offset {offset})"),
+                }],
+            ),
+            Failure::InvalidHandle { param, expected } => glue(
+                "invalid_handle",
+                func,
+                vec![GlueIssue {
+                    path: param,
+                    value: String::new(),
+                    code: "invalid_handle",
+                    message: format!(
+                        "expected a live {expected}, found a handle that was freed already, is of another type, or was not created by Steward"
+                    ),
                 }],
             ),
             Failure::Panic { message } => {
@@ -211,19 +235,22 @@ pub struct steward_error {
 
 impl Castable for steward_error {
     type RustType = ErrorData;
+    const C_NAME: &'static str = "steward_error";
 }
 
 /// The status of an error object.
 ///
 /// Returns STEWARD_STATUS_OK when `err` is NULL (no error: that is what a
-/// successful call leaves in `*err_out`).
+/// successful call leaves in `*err_out`), and STEWARD_STATUS_INVALID_HANDLE
+/// when `err` was freed already or is not a steward_error.
 #[unsafe(no_mangle)]
 pub extern "C" fn steward_error_status(err: *const steward_error) -> steward_status {
     boundary::guard(steward_status::Panic, || {
-        // SAFETY: `err` is NULL or a live steward_error from this library.
-        match unsafe { handle::try_ref(err) } {
-            Some(data) => data.status,
-            None => steward_status::Ok,
+        // SAFETY: `err` is not freed during the call (the caller's promise).
+        match unsafe { handle::lookup(err) } {
+            handle::Lookup::Live(data) => data.status,
+            handle::Lookup::Null => steward_status::Ok,
+            handle::Lookup::Stale(_) => steward_status::InvalidHandle,
         }
     })
 }
@@ -232,7 +259,8 @@ pub extern "C" fn steward_error_status(err: *const steward_error) -> steward_sta
 /// the engine's message, e.g. `invalid estate: buildings[0].floors: ...`).
 ///
 /// The string is borrowed from `err`: valid until steward_error_free(err);
-/// do not free it. Returns "" (a static empty string) when `err` is NULL.
+/// do not free it. Returns "" (a static empty string) when `err` is NULL, was
+/// freed already, or is not a steward_error.
 #[unsafe(no_mangle)]
 pub extern "C" fn steward_error_message(err: *const steward_error) -> *const c_char {
     boundary::guard(EMPTY.as_ptr(), || {
@@ -250,11 +278,13 @@ pub extern "C" fn steward_error_message(err: *const steward_error) -> *const c_c
 /// For engine errors (statuses 1-6) this is byte for byte what the Rust
 /// `steward::Error::to_json()` and the Python `to_dict()` give, and what the
 /// shared test vectors expect. For glue errors `kind` is "null_argument",
-/// "invalid_utf8" or "panic"; the first two carry one issue whose `path` is
-/// the parameter's name (e.g. "estate_json") and whose `code` equals `kind`.
+/// "invalid_utf8", "invalid_handle" or "panic"; all but "panic" carry one
+/// issue whose `path` is the parameter's name (e.g. "estate_json") and whose
+/// `code` equals `kind`.
 ///
 /// The string is borrowed from `err`: valid until steward_error_free(err);
-/// do not free it. Returns "" (a static empty string) when `err` is NULL.
+/// do not free it. Returns "" (a static empty string) when `err` is NULL, was
+/// freed already, or is not a steward_error.
 #[unsafe(no_mangle)]
 pub extern "C" fn steward_error_json(err: *const steward_error) -> *const c_char {
     boundary::guard(EMPTY.as_ptr(), || {
@@ -270,7 +300,9 @@ pub extern "C" fn steward_error_json(err: *const steward_error) -> *const c_char
 ///
 /// NULL is a no-op. After this call the strings returned by
 /// steward_error_message() and steward_error_json() for `err` are invalid.
-/// Freeing the same error twice is undefined behaviour.
+/// Freeing the same error twice is detected and ignored, as is a pointer that
+/// is not a steward_error; the error must not be freed while another thread
+/// is reading it.
 #[unsafe(no_mangle)]
 pub extern "C" fn steward_error_free(err: *mut steward_error) {
     boundary::guard((), || {
@@ -355,6 +387,7 @@ mod tests {
             (steward_status::NullArgument, 100),
             (steward_status::InvalidUtf8, 101),
             (steward_status::Panic, 102),
+            (steward_status::InvalidHandle, 103),
         ];
         for (status, code) in codes {
             assert_eq!(status as u32, code, "{status:?}");

@@ -43,14 +43,34 @@ mod estate;
 
 mod store;
 
+mod roster;
+
+mod dispatch;
+
+mod satisfaction;
+
 #[cfg(test)]
 mod testing;
 
+pub use dispatch::{
+    steward_dispatch_assign, steward_dispatch_candidates, steward_dispatch_default_policy,
+    steward_dispatch_follow_ups, steward_dispatch_lsa, steward_dispatch_rank,
+    steward_linear_sum_assignment, steward_store_dispatch,
+};
 pub use error::{
     steward_error, steward_error_free, steward_error_json, steward_error_message,
     steward_error_status, steward_last_error_json, steward_last_error_message, steward_status,
 };
 pub use estate::{steward_demo_estate, steward_estate_validate};
+pub use roster::{
+    steward_cancel, steward_cancel_free, steward_cancel_new, steward_cancel_set,
+    steward_roster_evaluate, steward_roster_nsp_import, steward_roster_progress,
+    steward_roster_repair, steward_roster_solve,
+};
+pub use satisfaction::{
+    steward_satisfaction_score, steward_satisfaction_score_columns,
+    steward_store_satisfaction_score,
+};
 pub use store::{
     steward_store, steward_store_estate_ids, steward_store_free, steward_store_load_estate,
     steward_store_open, steward_store_open_in_memory, steward_store_save_estate,

@@ -27,6 +27,7 @@ pub struct steward_store {
 
 impl Castable for steward_store {
     type RustType = Mutex<Store>;
+    const C_NAME: &'static str = "steward_store";
 }
 
 fn lock(store: &Mutex<Store>) -> Result<MutexGuard<'_, Store>, Failure> {
@@ -85,8 +86,10 @@ pub extern "C" fn steward_store_open_in_memory(
 
 /// Closes a store and releases it.
 ///
-/// NULL is a no-op. The store must not be used, or freed again, afterwards,
-/// and no other thread may be using it during this call. Strings and errors
+/// NULL is a no-op. Using the store afterwards is refused with
+/// STEWARD_STATUS_INVALID_HANDLE, and freeing it again (or freeing a pointer
+/// that is not a steward_store) is ignored; but no other thread may be using
+/// the store during this call. Strings and errors
 /// obtained from the store remain valid (they are owned separately).
 #[unsafe(no_mangle)]
 pub extern "C" fn steward_store_free(store: *mut steward_store) {
@@ -415,6 +418,43 @@ mod tests {
         );
         assert_eq!(json, sentinel());
         steward_store_free(store);
+    }
+
+    #[test]
+    fn freed_and_foreign_handles_are_refused() {
+        let store = in_memory();
+        steward_store_free(store);
+        let mut json = sentinel();
+        let (status, err) = outcome(|e| steward_store_estate_ids(store, &mut json, e));
+        assert_eq!(status, steward_status::InvalidHandle);
+        assert_eq!(
+            err,
+            r#"{"kind":"invalid_handle","message":"steward_store_estate_ids: store: expected a live steward_store, found a handle that was freed already, is of another type, or was not created by Steward","issues":[{"path":"store","value":"","code":"invalid_handle","message":"expected a live steward_store, found a handle that was freed already, is of another type, or was not created by Steward"}]}"#
+        );
+        assert_eq!(json, sentinel());
+        steward_store_free(store); // double free: ignored
+
+        // An error object passed as a store, and a store passed as an error.
+        let mut err = ptr::null_mut();
+        let status = steward_store_estate_ids(ptr::null_mut(), &mut json, &mut err);
+        assert_eq!(status, steward_status::NullArgument);
+        let (status, _) =
+            outcome(|e| steward_store_estate_ids(err.cast::<steward_store>(), &mut json, e));
+        assert_eq!(status, steward_status::InvalidHandle);
+        let live = in_memory();
+        assert_eq!(
+            crate::error::steward_error_status(live.cast::<steward_error>()),
+            steward_status::InvalidHandle
+        );
+        crate::error::steward_error_free(live.cast::<steward_error>()); // ignored
+        assert_eq!(ids(live), "[]");
+        steward_store_free(live);
+        crate::error::steward_error_free(err);
+        crate::error::steward_error_free(err); // double free: ignored
+        assert_eq!(
+            crate::error::steward_error_status(err),
+            steward_status::InvalidHandle
+        );
     }
 
     #[test]

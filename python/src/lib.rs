@@ -12,8 +12,11 @@
 
 mod call;
 mod conv;
+mod dispatch;
 mod errors;
 mod estate;
+mod roster;
+mod satisfaction;
 mod store;
 
 use pyo3::prelude::*;
@@ -26,6 +29,22 @@ fn _steward(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<store::Store>()?;
     m.add_function(wrap_pyfunction!(estate::demo_estate, m)?)?;
     m.add_function(wrap_pyfunction!(call::call, m)?)?;
+    m.add_function(wrap_pyfunction!(dispatch::dispatch_call, m)?)?;
+    m.add_function(wrap_pyfunction!(dispatch::dispatch_default_policy, m)?)?;
+    m.add_function(wrap_pyfunction!(dispatch::linear_sum_assignment_dense, m)?)?;
+    m.add_function(wrap_pyfunction!(dispatch::linear_sum_assignment_rows, m)?)?;
+    m.add_class::<roster::CancelToken>()?;
+    m.add_function(wrap_pyfunction!(roster::roster_solve, m)?)?;
+    m.add_function(wrap_pyfunction!(roster::roster_evaluate, m)?)?;
+    m.add_function(wrap_pyfunction!(roster::roster_repair, m)?)?;
+    m.add_function(wrap_pyfunction!(roster::roster_nsp_import, m)?)?;
+    m.add_function(wrap_pyfunction!(roster::roster_demo_request, m)?)?;
+    m.add_function(wrap_pyfunction!(satisfaction::satisfaction_score, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        satisfaction::satisfaction_score_columns,
+        m
+    )?)?;
+    m.add_class::<satisfaction::SatisfactionAccumulator>()?;
     m.add(
         "ENTRIES",
         steward::wire::ENTRIES

@@ -15,8 +15,9 @@ JSON as in Rust and C, and a bad document raises the same error (see
 Records come back as the frozen dataclasses of :mod:`steward.model`.
 """
 
-from . import errors, model
+from . import dispatch, errors, model, roster, satisfaction
 from ._steward import ENTRIES, SCHEMA_VERSION, Estate, Store, __version__, call, demo_estate
+from .dispatch import linear_sum_assignment
 from .errors import (
     ConflictError,
     InfeasibleError,
@@ -90,6 +91,10 @@ __all__ = [
     "__version__",
     "call",
     "demo_estate",
+    "dispatch",
     "errors",
+    "linear_sum_assignment",
     "model",
+    "roster",
+    "satisfaction",
 ]

@@ -8,7 +8,7 @@ as PyO3's ``PanicException``. Errors of the core are raised as the classes of
 
 import os
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Literal, Mapping, Optional, Union, final
+from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union, final
 
 from .model import (
     Building,
@@ -29,7 +29,28 @@ from .model import (
     WorkOrderEvent,
 )
 
-__all__ = ["__version__", "SCHEMA_VERSION", "ENTRIES", "Estate", "Store", "call", "demo_estate"]
+__all__ = [
+    "__version__",
+    "SCHEMA_VERSION",
+    "ENTRIES",
+    "Estate",
+    "Store",
+    "call",
+    "demo_estate",
+    "CancelToken",
+    "roster_solve",
+    "roster_evaluate",
+    "roster_repair",
+    "roster_nsp_import",
+    "roster_demo_request",
+    "dispatch_call",
+    "dispatch_default_policy",
+    "linear_sum_assignment_dense",
+    "linear_sum_assignment_rows",
+    "satisfaction_score",
+    "satisfaction_score_columns",
+    "SatisfactionAccumulator",
+]
 
 __version__: str
 """The version of the Rust crates (``steward::VERSION``)."""
@@ -560,3 +581,276 @@ class Store:
             StorageError: SQLite fails or the store is closed.
             TypeError: ``response`` has another type.
         """
+
+# -- roster ------------------------------------------------------------------
+
+_RosterRequest = Union[Mapping[str, Any], str, bytes, bytearray]
+"""A roster request document: a dict, or its JSON as text or bytes."""
+
+_RosterProgress = Callable[[float, int, int, int], Optional[bool]]
+"""``progress(elapsed_seconds, best_hard, best_soft, moves)``; ``False`` stops the search."""
+
+@final
+class CancelToken:
+    """A cancellation flag for a running solve or repair (thread-safe)."""
+
+    def __init__(self) -> None:
+        """A flag, not set."""
+
+    def cancel(self) -> None:
+        """Asks the search to stop; it returns the best roster found so far."""
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether :meth:`cancel` was called."""
+
+def roster_solve(
+    request: _RosterRequest,
+    *,
+    progress: Optional[_RosterProgress] = None,
+    cancel: Optional[CancelToken] = None,
+) -> str:
+    """Builds a roster (use :func:`steward.roster.solve` for typed results).
+
+    Args:
+        request: a ``steward.roster.solve.request.v1`` document.
+        progress: called with the GIL held when a better roster is found (at
+            most every 100 ms) and at the end; return ``False`` to stop.
+        cancel: a flag another thread may set to stop the search.
+
+    Returns:
+        The ``steward.roster.solve.response.v1`` document as JSON text.
+
+    Raises:
+        InvalidInputError: the request is malformed or refers to things that
+            do not exist.
+        TypeError: ``request`` has another type.
+        Exception: whatever ``progress`` raised.
+    """
+
+def roster_repair(
+    request: _RosterRequest,
+    *,
+    progress: Optional[_RosterProgress] = None,
+    cancel: Optional[CancelToken] = None,
+) -> str:
+    """Repairs a published roster after disruptions.
+
+    Args:
+        request: a ``steward.roster.repair.request.v1`` document.
+        progress: as for :func:`roster_solve`.
+        cancel: as for :func:`roster_solve`.
+
+    Returns:
+        The ``steward.roster.repair.response.v1`` document as JSON text.
+
+    Raises:
+        InvalidInputError: the request is malformed, has no disruptions, or
+            refers to things that do not exist.
+        TypeError: ``request`` has another type.
+    """
+
+def roster_evaluate(request: _RosterRequest) -> str:
+    """Scores and explains a roster.
+
+    Args:
+        request: a ``steward.roster.evaluate.request.v1`` document.
+
+    Returns:
+        The ``steward.roster.evaluate.response.v1`` document as JSON text.
+
+    Raises:
+        InvalidInputError: the request is malformed or refers to things that
+            do not exist.
+        TypeError: ``request`` has another type.
+    """
+
+def roster_nsp_import(text: str, name: str) -> str:
+    """Maps a Curtois–Qu instance into a solve request.
+
+    Args:
+        text: the text of ``InstanceN.txt``.
+        name: the instance's name, e.g. ``"Instance1"``.
+
+    Returns:
+        The ``steward.roster.solve.request.v1`` document as JSON text.
+
+    Raises:
+        InvalidInputError: the instance is malformed (the issue path is
+            ``"line N"``).
+    """
+
+def roster_demo_request(week: str = "normal") -> str:
+    """The demo estate's roster request.
+
+    Args:
+        week: ``"normal"`` (the week of the demo's now) or ``"closed"`` (the
+            first closed-management week).
+
+    Returns:
+        The ``steward.roster.solve.request.v1`` document as JSON text.
+
+    Raises:
+        ValueError: another ``week``.
+    """
+
+# -- dispatch ----------------------------------------------------------------
+
+def dispatch_call(
+    document: Union[Mapping[str, Any], str, bytes, bytearray], estate: Optional[Estate] = None
+) -> str:
+    """Runs a dispatch request, chosen by its ``schema``
+    (``steward.dispatch.<verb>.request.v1``; use :mod:`steward.dispatch` for
+    typed results).
+
+    Args:
+        document: the request as a dict, JSON text or UTF-8 bytes.
+        estate: an estate the request is about; the request must then leave
+            out ``estate``.
+
+    Returns:
+        The response document as JSON text.
+
+    Raises:
+        InvalidInputError: the request is malformed or names no dispatch
+            request; the issue names the field.
+        InfeasibleError: a linear sum assignment has no complete solution.
+        TypeError: ``document`` is not a dict, text or bytes.
+    """
+
+def dispatch_default_policy() -> str:
+    """The default dispatch policy (Chinese property-service practice).
+
+    Returns:
+        The complete policy document as JSON text.
+    """
+
+def linear_sum_assignment_dense(data: bytes, rows: int, cols: int, maximize: bool) -> Tuple[List[int], List[int]]:
+    """Linear sum assignment of a row-major float64 matrix given as raw bytes
+    (native byte order); see :func:`steward.linear_sum_assignment`.
+
+    Args:
+        data: ``rows * cols * 8`` bytes.
+        rows: number of rows.
+        cols: number of columns.
+        maximize: greatest total instead of least.
+
+    Returns:
+        ``(row_ind, col_ind)``.
+
+    Raises:
+        InvalidInputError: NaN or a wrong-direction infinity (``cost[i][j]``).
+        InfeasibleError: every complete assignment uses a forbidden entry.
+        TypeError: the bytes do not hold a ``rows × cols`` float64 matrix.
+    """
+
+def linear_sum_assignment_rows(cost: Sequence[Sequence[float]], maximize: bool) -> Tuple[List[int], List[int]]:
+    """Linear sum assignment of a matrix given as a sequence of equally long
+    rows; see :func:`steward.linear_sum_assignment`.
+
+    Args:
+        cost: the rows.
+        maximize: greatest total instead of least.
+
+    Returns:
+        ``(row_ind, col_ind)``.
+
+    Raises:
+        InvalidInputError: NaN or a wrong-direction infinity (``cost[i][j]``).
+        InfeasibleError: every complete assignment uses a forbidden entry.
+        TypeError: ``cost`` is not a sequence of equally long rows of numbers.
+    """
+
+# -- satisfaction ------------------------------------------------------------
+
+def satisfaction_score(
+    request: Union[Mapping[str, Any], str, bytes, bytearray], estate: Optional[Estate] = None
+) -> str:
+    """Runs a ``steward.satisfaction.score.request.v1`` document (use
+    :func:`steward.satisfaction.score` for typed results and data frames).
+
+    Args:
+        request: the request as a dict, JSON text or UTF-8 bytes.
+        estate: an estate to score; the request must then leave out ``estate``.
+
+    Returns:
+        The response document as JSON text.
+
+    Raises:
+        InvalidInputError: the request is malformed; the issue names the field
+            (``config.anonymity_threshold``, ``responses[3].overall``…).
+        TypeError: ``request`` is not a dict, text or bytes.
+    """
+
+def satisfaction_score_columns(
+    groups: Any,
+    scores: Any,
+    at: Any = None,
+    as_of: int = 0,
+    config: Optional[Union[Mapping[str, Any], str, bytes]] = None,
+) -> Dict[str, Any]:
+    """Scores ratings given as arrays read in place through
+    ``__array_interface__`` (use :func:`steward.satisfaction.score_columns`).
+
+    Args:
+        groups: 1-D contiguous uint32 array of group ids.
+        scores: 1-D contiguous uint8 array of scores.
+        at: 1-D contiguous int64 array of times (seconds since the epoch), or None.
+        as_of: the scoring time in seconds since the epoch.
+        config: the column configuration (scale, top_box,
+            anonymity_threshold, confidence, half_life_days, invalid_scores,
+            groups).
+
+    Returns:
+        Raw native-endian column bytes by name (``status`` uint8, ``n``
+        uint64, float64 columns, ``distribution``), with ``levels``,
+        ``excluded`` and ``total``.
+
+    Raises:
+        InvalidInputError: a bad row (``scores[i]``, ``groups[i]``),
+            mismatched lengths or a bad setting.
+        TypeError: an argument is not a contiguous 1-D array of the right dtype.
+    """
+
+@final
+class SatisfactionAccumulator:
+    """Incremental satisfaction scoring (use :class:`steward.satisfaction.Accumulator`).
+
+    Thread-safe: calls are serialised by a lock.
+    """
+
+    def __new__(
+        cls,
+        as_of: str,
+        config: Optional[Union[Mapping[str, Any], str, bytes]] = None,
+        estate: Optional[Union[Estate, Mapping[str, Any], str, bytes]] = None,
+    ) -> SatisfactionAccumulator:
+        """Creates an accumulator.
+
+        Args:
+            as_of: the scoring time (RFC 3339).
+            config: the configuration document.
+            estate: an estate whose records are added first.
+
+        Raises:
+            InvalidInputError: a bad time, configuration or estate.
+        """
+
+    def add(self, records: Union[Sequence[Mapping[str, Any]], Mapping[str, Any], str, bytes]) -> None:
+        """Adds response records, all or none.
+
+        Args:
+            records: a list of response dicts, one dict, or their JSON.
+
+        Raises:
+            InvalidInputError: a record is malformed or has an answer outside
+                its scale (``records[i].overall``), or names a work order
+                that is not in the estate; nothing was added.
+        """
+
+    @property
+    def responses(self) -> int:
+        """Responses added so far."""
+
+    def result(self) -> str:
+        """The current result as a response document (JSON text)."""

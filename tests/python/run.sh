@@ -35,7 +35,7 @@ fi
 py="$venv/bin/python"
 
 echo "==> installing maturin, pytest and mypy"
-"$py" -m pip install --quiet --disable-pip-version-check "maturin>=1.9.4,<2" "pytest>=8" "mypy>=1.10"
+"$py" -m pip install --quiet --disable-pip-version-check "maturin>=1.9.4,<2" "pytest>=8" "mypy>=1.10" "pandas>=2" "numpy" "scipy" "polars"
 
 echo "==> building the extension (maturin develop)"
 (cd python && VIRTUAL_ENV="$venv" PATH="$venv/bin:$PATH" "$venv/bin/maturin" develop --quiet)
