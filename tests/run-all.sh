@@ -14,20 +14,23 @@ cargo fmt --all -- --check
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "cargo test (unit, integration, doc tests incl. README and DESIGN)"
+step "cargo test (unit, integration incl. crash safety/concurrency/hostile/privacy, doc tests incl. README and DESIGN)"
 cargo test --workspace
 
 step "cargo doc (warnings are errors)"
 RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps --quiet
 
 step "test vectors are generated from their script"
-python3 tests/vectors/make_estate_vectors.py --check
+for gen in tests/vectors/make_*_vectors.py; do python3 "$gen" --check; done
 
 step "C header matches cbindgen's output"
 bash ffi/check-header.sh
 
 step "C suite under valgrind"
 bash tests/c/run.sh
+
+step "C suite under AddressSanitizer (installs clang if needed; see tests/README.md)"
+bash tests/c/asan.sh
 
 step "Python suite against a freshly built extension"
 bash tests/python/run.sh
