@@ -5,6 +5,8 @@
 //! comparisons with peer tools in `benches/compare/`. Benchmarks are never
 //! tests: they report numbers, they do not assert them.
 
+pub mod satisfaction_data;
+
 /// Reads a file from the shared folder next to the repository
 /// (`../shared/<relative>`), if it is there.
 pub fn shared_file(relative: &str) -> Option<std::path::PathBuf> {
