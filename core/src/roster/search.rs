@@ -136,7 +136,9 @@ fn lambda_hard(pb: &Problem) -> i64 {
     for c in &pb.cell {
         max_soft = max_soft.max(c.soft);
     }
-    max_soft.saturating_mul(pb.days as i64 + 1).saturating_mul(1000)
+    max_soft
+        .saturating_mul(pb.days as i64 + 1)
+        .saturating_mul(1000)
 }
 
 fn env_or(name: &str, default: f64) -> f64 {
