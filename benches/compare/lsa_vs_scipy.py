@@ -8,13 +8,8 @@ costs, to 1e-9 relative for float costs), and prints the times (best of
 several runs, interleaved) and the ratio steward / scipy (below 1: steward is
 faster). Steward's time includes handing the numpy array to Rust.
 
-Needs numpy, scipy and the steward extension built in release, e.g.::
-
-    python3 -m venv /work/venv-bench
-    /work/venv-bench/bin/pip install numpy scipy maturin
-    cd python && VIRTUAL_ENV=/work/venv-bench CARGO_TARGET_DIR=/work/tgt-dispatch-rel \\
-        /work/venv-bench/bin/maturin develop --release
-    /work/venv-bench/bin/python benches/compare/lsa_vs_scipy.py
+Needs numpy, scipy and the steward extension built in release;
+``bash benches/run.sh dispatch`` sets that up in benches/.venv and runs it.
 
 Exits non-zero if any optimal cost differs (never because of a time).
 """

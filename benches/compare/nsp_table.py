@@ -76,7 +76,7 @@ def main() -> int:
     ap.add_argument("--instances", default="1-24")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--nsp", type=pathlib.Path, default=None, help="the nsp binary (default: release build)")
-    ap.add_argument("--cpsat-python", default=os.environ.get("NSP_CPSAT_PYTHON", "/work/venv-nsp/bin/python"))
+    ap.add_argument("--cpsat-python", default=os.environ.get("NSP_CPSAT_PYTHON", str(ROOT / "benches" / ".venv" / "bin" / "python")))
     ap.add_argument("--results", type=pathlib.Path, default=ROOT / "benches" / "results")
     ap.add_argument("--no-cpsat", action="store_true")
     ap.add_argument("--tag", default="")

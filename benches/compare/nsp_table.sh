@@ -6,7 +6,7 @@
 #   bash benches/compare/nsp_table.sh 10 1-12       # instances 1-12 at 10 s
 #
 # Builds the release `nsp` binary, creates the CP-SAT venv if needed
-# ($NSP_CPSAT_VENV, default /work/venv-nsp; `pip install ortools`), then runs
+# ($NSP_CPSAT_VENV, default benches/.venv; `pip install ortools`), then runs
 # benches/compare/nsp_table.py, which writes benches/results/nsp_<S>s.md/.json.
 # Extra arguments after the instance list go to nsp_table.py (e.g. --no-cpsat).
 set -euo pipefail
@@ -15,7 +15,7 @@ cd "$root"
 seconds="${1:-60}"
 list="${2:-1-24}"
 shift $(( $# > 2 ? 2 : $# ))
-venv="${NSP_CPSAT_VENV:-/work/venv-nsp}"
+venv="${NSP_CPSAT_VENV:-$root/benches/.venv}"
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import ortools" 2>/dev/null; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check ortools

@@ -12,11 +12,8 @@ Each contender gets the same data, already in memory in its own format
 (NumPy arrays for Steward, a DataFrame for pandas and polars; building
 them is not timed). Each is run ``--repeat`` times after one warm-up; the
 median and the best are reported, with the ratios. Numbers are reported,
-never asserted. Run with a release build of the extension:
-
-    cd python && CARGO_TARGET_DIR=/work/tgt-sat-rel \\
-        VIRTUAL_ENV=/work/venv-sat /work/venv-sat/bin/maturin develop --release
-    /work/venv-sat/bin/python benches/compare/satisfaction_vs_pandas_polars.py
+never asserted. Needs a release build of the extension;
+``bash benches/run.sh satisfaction`` sets that up in benches/.venv and runs it.
 """
 
 from __future__ import annotations
