@@ -10,6 +10,10 @@
 //! averaged overtime). Limits the state does not track (shifts per type,
 //! fairness, per-week overtime) are left to the exact incremental score that
 //! judges the move, so the DP is a move generator, never the judge.
+//!
+//! One day of the window may be forced to a value (the ejection chains of
+//! the search use it to make someone take an under-covered activity and
+//! rearrange the rest of their window around it).
 
 use super::problem::{NO_LIMIT, OFF, OvertimeP, Problem, hours_up};
 use super::rules::{RuleId, Score};
@@ -51,8 +55,9 @@ fn gcd(a: i32, b: i32) -> i32 {
 
 impl Dp {
     /// The best values for person `p` on days `a..=b`, or `None` if the
-    /// window is too large to search.
-    #[allow(clippy::too_many_lines)]
+    /// window is too large to search. With `force = Some((d, v))`, day `d`
+    /// (inside the window, `v` allowed there) must take value `v`.
+    #[allow(clippy::too_many_lines, clippy::too_many_arguments)]
     pub fn best_row(
         &mut self,
         st: &State<'_>,
@@ -61,6 +66,7 @@ impl Dp {
         b: usize,
         lambda: i64,
         noise: Option<(&mut Rng, i64)>,
+        force: Option<(usize, u16)>,
     ) -> Option<Vec<u16>> {
         let pb: &Problem = st.problem();
         let days = pb.days;
@@ -81,6 +87,9 @@ impl Dp {
         for d in a..=b {
             let cur = row(d);
             for &v in pb.allowed_values(p, d) {
+                if force.is_some_and(|(fd, fv)| fd == d && fv != v) {
+                    continue;
+                }
                 let mut c = pb.cell_cost(p, d, v);
                 if v != OFF {
                     let act = usize::from(v) - 1;
@@ -252,7 +261,7 @@ impl Dp {
         // The most binding shift-type limit (if any) is tracked exactly: the
         // count of that type in the window, up to what is left of the limit.
         let mut bind: Option<(usize, i32)> = None;
-        if on(RuleId::MaxShiftsOfType) && std::env::var_os("STEWARD_NOBIND").is_none() {
+        if on(RuleId::MaxShiftsOfType) {
             for (t, &max) in person.max_per_shift.iter().enumerate() {
                 if max == NO_LIMIT || max == 0 {
                     continue;

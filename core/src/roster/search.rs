@@ -1,17 +1,38 @@
 //! The optimiser: a greedy construction followed by simulated annealing over
-//! person-day moves, scored incrementally.
+//! person-day moves, scored incrementally, with dynamic-programming moves
+//! mixed in and a final polish of the best roster.
 //!
-//! Moves (every one respects pinned and forbidden person-days):
+//! Cheap moves (every one respects pinned and forbidden person-days):
+//! - *shift*: one person's values on two days within a week swap places
+//!   (keeps their totals);
 //! - *change*: one person-day gets another value (a shift or a day off);
 //! - *swap*: two people exchange a block of 1–7 days (coverage-neutral);
 //! - *block*: one person gets the same value on a block of 2–5 days (helps
 //!   with minimum-run rules);
 //! - *cover*: an under-covered activity is given to someone free that day.
 //!
-//! Hard penalties weigh `λ` times a soft unit in the acceptance test; the
-//! best roster is kept by (hard, soft) score. Everything is driven by a
-//! seeded generator: with a move limit and no time limit, the same request
-//! and seed give the same roster.
+//! Every 500th move is built by the per-person DP (`dp.rs`):
+//! - *ejection chain* (most of them): someone is made to take an
+//!   under-covered activity and the DP rearranges the rest of their window
+//!   (one to two weeks) around it; an activity they leave uncovered is
+//!   taken by the next person the same way, up to three links. Chains that
+//!   only move a hole elsewhere cost little or nothing, so the annealing can
+//!   walk holes to where they can be filled;
+//! - *large neighbourhood*: one to three people (half the time first cleared
+//!   on the window) get the DP's best rows on a one- or two-week window in
+//!   turn (or their whole rows, if configured), often aimed at an
+//!   under-covered activity.
+//!
+//! Every move is judged by the exact incremental score, never by the DP's
+//! estimate. Hard penalties weigh `λ` times a soft unit in the acceptance
+//! test; the best roster is kept by (hard, soft) score, and a long stretch
+//! without a new best restarts from it. At the end (the last 2% of a time
+//! limit), the best roster is polished by best-response sweeps: each person
+//! in turn gets the DP's best whole row given everybody else (long horizons
+//! in pieces), kept when the exact score improves, with hard violations
+//! outweighing any soft gain. Everything is driven by a seeded generator:
+//! with a move limit and no time limit, the same request and seed give the
+//! same roster.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -19,6 +40,17 @@ use std::time::{Duration, Instant};
 use super::problem::{OFF, Problem};
 use super::rules::Score;
 use super::state::{Change, State};
+
+/// How many times the largest soft cell penalty one hard violation weighs in the acceptance test.
+const HARD_WEIGHT_FACTOR: f64 = 10.0;
+/// Share (percent) of dynamic-programming moves that re-plan a whole row rather than a window.
+const WHOLE_ROW_PERCENT: usize = 0;
+/// Random noise added to the dynamic-programming costs, in soft units (diversifies the windows it proposes).
+const DP_NOISE: i64 = 1;
+/// One move in this many is a dynamic-programming (ejection-chain or window) move.
+const DP_EVERY: u64 = 500;
+/// Start temperature as a multiple of the lower quartile of sampled soft worsenings.
+const START_TEMPERATURE_FACTOR: f64 = 1.0;
 
 /// A progress report: elapsed time, best score so far, moves tried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +143,13 @@ impl Rng {
     }
 }
 
+/// Longest ejection chain (links).
+const CHAIN_LINKS: usize = 3;
+/// Share (%) of the DP moves that are ejection chains.
+const EJECT_PCT: usize = 60;
+/// Moves without a new best, per person-day, before restarting from the best.
+const STALL_PER_CELL: u64 = 4000;
+
 /// The weight of one hard unit against soft units in the acceptance test.
 fn lambda(pb: &Problem) -> i64 {
     let mut max_soft = 1;
@@ -120,14 +159,12 @@ fn lambda(pb: &Problem) -> i64 {
     for c in &pb.cell {
         max_soft = max_soft.max(c.soft);
     }
-    let k: f64 = std::env::var("STEWARD_LAMBDA")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10.0);
+    let k: f64 = HARD_WEIGHT_FACTOR;
     ((max_soft as f64 * k) as i64).max(1)
 }
 
-/// A hard unit that outweighs any soft change a row can make.
+/// A hard unit far heavier than any soft one, for the final polish (which
+/// must not trade a hard violation for soft gains).
 fn lambda_hard(pb: &Problem) -> i64 {
     let mut max_soft = 1;
     for d in &pb.demand {
@@ -139,13 +176,6 @@ fn lambda_hard(pb: &Problem) -> i64 {
     max_soft
         .saturating_mul(pb.days as i64 + 1)
         .saturating_mul(1000)
-}
-
-fn env_or(name: &str, default: f64) -> f64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 fn scalar(s: Score, lambda: i64) -> i64 {
@@ -413,7 +443,10 @@ impl<'a> Search<'a, '_> {
         }
         for &p in &people {
             let noise = Some((&mut self.rng, self.noise));
-            let Some(vals) = self.dp.best_row(&self.st, p, a, b, self.lambda, noise) else {
+            let Some(vals) = self
+                .dp
+                .best_row(&self.st, p, a, b, self.lambda, noise, None)
+            else {
                 continue;
             };
             self.buf.clear();
@@ -427,6 +460,102 @@ impl<'a> Search<'a, '_> {
                 self.st.apply(&buf);
                 self.buf = buf;
             }
+        }
+        Some(self.st.pending())
+    }
+
+    /// Ejection chain: someone takes an under-covered activity and the DP
+    /// rearranges the rest of their window around it; an activity they
+    /// leave uncovered is taken by the next person the same way (up to
+    /// three links). Returns the change in score (applied, not committed).
+    fn eject(&mut self) -> Option<Score> {
+        let pb = self.pb;
+        let np = pb.people.len();
+        let days = pb.days;
+        let n_acts = pb.acts.len();
+        if np == 0 || days == 0 || n_acts == 0 {
+            return None;
+        }
+        self.refresh_under();
+        if self.under.is_empty() {
+            return None;
+        }
+        let slot = self.under[self.rng.below(self.under.len())];
+        let mut hole = (slot / n_acts, (slot % n_acts) as u16 + 1);
+        let links = 1 + self.rng.below(CHAIN_LINKS);
+        let mut used: Vec<usize> = Vec::with_capacity(links);
+        for _ in 0..links {
+            let (d, v) = hole;
+            // Someone who may take it, preferably free or on something
+            // over-covered that day.
+            let mut pick = None;
+            for _ in 0..12 {
+                let p = self.rng.below(np);
+                if used.contains(&p) || self.st.get(p, d) == v || !pb.is_allowed(p, d, v) {
+                    continue;
+                }
+                pick = Some(p);
+                let cur = self.st.get(p, d);
+                if cur == OFF
+                    || self.st.covered(d, usize::from(cur) - 1)
+                        > pb.demand[d * n_acts + usize::from(cur) - 1].req
+                {
+                    break;
+                }
+            }
+            let Some(p) = pick else { break };
+            used.push(p);
+            let w = 7 + self.rng.below(8);
+            let lo = (d + 1).saturating_sub(w);
+            let hi = d.min(days.saturating_sub(w));
+            let mut a = if hi >= lo {
+                lo + self.rng.below(hi - lo + 1)
+            } else {
+                0
+            };
+            let mut b = (a + w - 1).min(days - 1);
+            if a > 0 && pb.weekend_of[a] >= 0 && pb.weekend_of[a - 1] == pb.weekend_of[a] {
+                a -= 1;
+            }
+            if b + 1 < days && pb.weekend_of[b] >= 0 && pb.weekend_of[b + 1] == pb.weekend_of[b] {
+                b += 1;
+            }
+            let noise = Some((&mut self.rng, self.noise));
+            let Some(vals) = self
+                .dp
+                .best_row(&self.st, p, a, b, self.lambda, noise, Some((d, v)))
+            else {
+                break;
+            };
+            self.buf.clear();
+            for (i, &x) in vals.iter().enumerate() {
+                if self.st.get(p, a + i) != x {
+                    self.buf.push((p, a + i, x));
+                }
+            }
+            // Activities this person leaves that become under-covered.
+            let mut holes: Vec<(usize, u16)> = Vec::new();
+            if !self.buf.is_empty() {
+                let buf = std::mem::take(&mut self.buf);
+                let old: Vec<u16> = buf.iter().map(|&(_, e, _)| self.st.get(p, e)).collect();
+                self.st.apply(&buf);
+                for (&(_, e, _), &o) in buf.iter().zip(&old) {
+                    if o != OFF {
+                        let act = usize::from(o) - 1;
+                        if self.st.covered(e, act) < pb.demand[e * n_acts + act].req {
+                            holes.push((e, o));
+                        }
+                    }
+                }
+                self.buf = buf;
+            }
+            if holes.is_empty() {
+                break;
+            }
+            hole = holes[self.rng.below(holes.len())];
+        }
+        if used.is_empty() {
+            return None;
         }
         Some(self.st.pending())
     }
@@ -447,7 +576,10 @@ impl<'a> Search<'a, '_> {
     fn reoptimize(&mut self, p: usize, a: usize, b: usize, noise: i64) {
         let pb = self.pb;
         let rng_noise = (noise > 0).then_some((&mut self.rng, noise));
-        match self.dp.best_row(&self.st, p, a, b, self.lambda, rng_noise) {
+        match self
+            .dp
+            .best_row(&self.st, p, a, b, self.lambda, rng_noise, None)
+        {
             Some(vals) => {
                 self.buf.clear();
                 for (i, &v) in vals.iter().enumerate() {
@@ -476,9 +608,9 @@ impl<'a> Search<'a, '_> {
     }
 
     /// A best-response sweep: every person in turn (in random order) gets
-    /// the whole row the DP finds best given everybody else, kept unless
-    /// the exact score gets worse. Returns how many rows improved the
-    /// score, or `None` if stopped at `frac` of the time limit.
+    /// the whole row the DP finds best given everybody else, kept if the
+    /// exact score gets better. Returns how many rows improved the score,
+    /// or `None` if stopped at `frac` of the time limit.
     fn sweep(&mut self, noise: i64, frac: f64) -> Option<usize> {
         let np = self.pb.people.len();
         let days = self.pb.days;
@@ -496,9 +628,9 @@ impl<'a> Search<'a, '_> {
             }
             self.reoptimize(p, 0, days - 1, noise);
             let d = scalar(self.st.pending(), self.lambda);
-            if d <= 0 {
+            if d < 0 {
                 self.st.commit();
-                improved += usize::from(d < 0);
+                improved += 1;
             } else {
                 self.st.undo();
             }
@@ -578,6 +710,34 @@ impl<'a> Search<'a, '_> {
     }
 }
 
+impl<'a, 'h> Search<'a, 'h> {
+    fn new(pb: &'a Problem, init: Vec<u16>, budget: Budget, hooks: Hooks<'h>) -> Self {
+        let st = State::new(pb, init);
+        let best = st.x.clone();
+        let best_score = st.score;
+        Search {
+            whole_pct: WHOLE_ROW_PERCENT,
+            noise: DP_NOISE,
+            dp: super::dp::Dp::default(),
+            pb,
+            st,
+            rng: Rng::new(budget.seed),
+            lambda: lambda(pb),
+            best,
+            best_score,
+            buf: Vec::new(),
+            under: Vec::new(),
+            hooks,
+            started: Instant::now(),
+            time_limit: budget.seconds.map(Duration::from_secs_f64),
+            last_report: None,
+            moves: 0,
+            accepted: 0,
+            improvements: 0,
+        }
+    }
+}
+
 /// Runs the search from `init` (a grid) within `budget`.
 pub(crate) fn run(
     pb: &Problem,
@@ -586,43 +746,11 @@ pub(crate) fn run(
     hooks: Hooks<'_>,
     construct: bool,
 ) -> Outcome {
-    let started = Instant::now();
-    let st = State::new(pb, init);
-    let best = st.x.clone();
-    let best_score = st.score;
-    let mut s = Search {
-        whole_pct: std::env::var("STEWARD_WHOLE")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(25),
-        noise: std::env::var("STEWARD_NOISE")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(1),
-        dp: super::dp::Dp::default(),
-        pb,
-        st,
-        rng: Rng::new(budget.seed),
-        lambda: lambda(pb),
-        best,
-        best_score,
-        buf: Vec::new(),
-        under: Vec::new(),
-        hooks,
-        started,
-        time_limit: budget.seconds.map(Duration::from_secs_f64),
-        last_report: None,
-        moves: 0,
-        accepted: 0,
-        improvements: 0,
-    };
+    let mut s = Search::new(pb, init, budget, hooks);
+    let started = s.started;
     if construct {
         s.construct();
         s.note_best();
-        // Every row made the best response to the others: a feasible,
-        // locally optimal start for the annealing.
-        let sweeps = env_or("STEWARD_SWEEPS", 0.0) as usize;
-        s.descend(s.noise, 0.3, sweeps);
     }
     let cells = (pb.people.len() * pb.days).max(1) as u64;
     let move_limit = budget.moves.unwrap_or(if budget.seconds.is_some() {
@@ -636,16 +764,9 @@ pub(crate) fn run(
     let t0 = initial_temperature(&mut s);
     let t_end = 0.3f64.min(t0);
     let mut temperature = t0;
-    let adapt = env_or("STEWARD_ADAPT", 0.0);
-    let lam_max = s.lambda as f64;
-    let lam_min = lam_max * env_or("STEWARD_LAMMIN", 0.05);
-    let mut lam = lam_max;
     let mut stopped_by = "move_limit";
     let mut stalled: u64 = 0;
-    let dp_every: u64 = std::env::var("STEWARD_DP")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100);
+    let dp_every: u64 = DP_EVERY;
     // Whether the progress callback asked to stop (it is then not called again).
     let mut callback_stopped = false;
     while s.moves < move_limit {
@@ -673,16 +794,6 @@ pub(crate) fn run(
                 frac_moves.max(frac_time)
             };
             temperature = t0 * (t_end / t0).powf(frac.min(1.0));
-            if adapt > 0.0 {
-                // Strategic oscillation: hard units get dearer while the
-                // roster is infeasible, cheaper while it is feasible.
-                lam = if s.st.score.hard > 0 {
-                    (lam * (1.0 + adapt)).min(lam_max)
-                } else {
-                    (lam / (1.0 + adapt)).max(lam_min)
-                };
-                s.lambda = lam as i64;
-            }
             if s.hooks.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
                 stopped_by = "cancelled";
                 break;
@@ -700,7 +811,8 @@ pub(crate) fn run(
         }
         s.moves += 1;
         let delta = if s.moves.is_multiple_of(dp_every) {
-            match s.lns() {
+            let chain = s.rng.below(100) < EJECT_PCT;
+            match if chain { s.eject() } else { s.lns() } {
                 Some(d) => d,
                 None => continue,
             }
@@ -734,7 +846,7 @@ pub(crate) fn run(
             stalled += 1;
         }
         // Long without progress at a low temperature: restart from the best.
-        if stalled > cells * 400 {
+        if stalled > cells * STALL_PER_CELL {
             stalled = 0;
             let best = s.best.clone();
             s.st = State::new(pb, best);
@@ -784,9 +896,110 @@ fn initial_temperature(s: &mut Search<'_, '_>) -> f64 {
     // The lower quartile of soft worsening: small moves are accepted often
     // at the start, large ones (a missing person) rarely.
     let q = worse[worse.len() / 4] as f64;
-    let k: f64 = std::env::var("STEWARD_T0")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1.0);
+    let k: f64 = START_TEMPERATURE_FACTOR;
     (q * k).clamp(0.5, 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roster::evaluate::analyse;
+    use crate::roster::nsp;
+
+    fn instance(n: usize) -> Problem {
+        let text = std::fs::read_to_string(format!(
+            "{}/../../shared/benchmarks/nsp/Instance{n}.txt",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap_or_else(|_| nsp::tests::SMALL.to_owned());
+        let inst = nsp::parse(&text).unwrap();
+        inst.problem(&format!("Instance{n}")).unwrap()
+    }
+
+    /// Ejection chains, DP neighbourhoods and sweeps keep the incremental
+    /// score equal to a full recomputation, whether kept or taken back.
+    fn dp_moves_keep_the_score_exact(n: usize, seed: u64) {
+        let pb = instance(n);
+        let init = vec![OFF; pb.people.len() * pb.days];
+        let budget = Budget {
+            moves: Some(1),
+            seconds: None,
+            seed,
+        };
+        let mut s = Search::new(&pb, init, budget, Hooks::default());
+        s.construct();
+        for i in 0..300 {
+            let delta = match i % 3 {
+                0 => s.eject(),
+                1 => s.lns(),
+                _ => {
+                    if s.propose() {
+                        let buf = std::mem::take(&mut s.buf);
+                        let d = s.st.apply(&buf);
+                        s.buf = buf;
+                        Some(d)
+                    } else {
+                        None
+                    }
+                }
+            };
+            if let Some(d) = delta {
+                assert_eq!(d, s.st.pending());
+            }
+            if s.rng.below(2) == 0 {
+                s.st.undo();
+            } else {
+                s.st.commit();
+            }
+            let full = analyse(&pb, &s.st.x, &[]).0;
+            assert_eq!(s.st.score, full, "after move {i}");
+        }
+        s.note_best();
+        let before = s.st.score;
+        s.descend(0, 1.0, 2);
+        assert!(s.st.score <= before);
+        assert_eq!(s.st.score, analyse(&pb, &s.st.x, &[]).0);
+    }
+
+    #[test]
+    fn dp_moves_keep_the_score_exact_on_instance1() {
+        for seed in 0..3 {
+            dp_moves_keep_the_score_exact(1, seed);
+        }
+    }
+
+    #[test]
+    fn dp_moves_keep_the_score_exact_on_instance7() {
+        for seed in 0..3 {
+            dp_moves_keep_the_score_exact(7, seed);
+        }
+    }
+
+    /// A forced day gets its value and the rest of the window stays allowed.
+    #[test]
+    fn a_forced_day_is_kept_by_the_dp() {
+        let pb = instance(7);
+        let st = State::new(&pb, vec![OFF; pb.people.len() * pb.days]);
+        let mut dp = super::super::dp::Dp::default();
+        let mut rng = Rng::new(3);
+        let mut checked = 0;
+        for _ in 0..200 {
+            let p = rng.below(pb.people.len());
+            let d = rng.below(pb.days);
+            let vals = pb.allowed_values(p, d);
+            let v = vals[rng.below(vals.len())];
+            let a = d.saturating_sub(rng.below(7));
+            let b = (d + rng.below(7)).min(pb.days - 1);
+            let Some(row) = dp.best_row(&st, p, a, b, lambda(&pb), None, Some((d, v))) else {
+                continue;
+            };
+            assert_eq!(row.len(), b - a + 1);
+            assert_eq!(row[d - a], v);
+            for (i, &x) in row.iter().enumerate() {
+                assert!(pb.is_allowed(p, a + i, x));
+            }
+            checked += 1;
+        }
+        assert!(checked > 100);
+    }
 }
