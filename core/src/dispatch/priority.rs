@@ -1,9 +1,9 @@
 //! Priority: classify each open order, run its SLA clocks, score it with
 //! reasons, rank the queue; and escalation notices.
 
-use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
@@ -177,7 +177,7 @@ pub(crate) struct Context<'a> {
     pub as_of_time: DateTime<FixedOffset>,
     pub mode: OperatingMode,
     pub households: IdMap<'a, &'a Household>,
-    orders: OnceCell<IdMap<'a, &'a WorkOrder>>,
+    orders: OnceLock<IdMap<'a, &'a WorkOrder>>,
     classes: [&'a ClassPolicy; 4],
 }
 
@@ -224,7 +224,7 @@ impl<'a> Context<'a> {
                 .iter()
                 .map(|h| (h.id.as_str(), h))
                 .collect(),
-            orders: OnceCell::new(),
+            orders: OnceLock::new(),
             classes,
         })
     }
@@ -609,7 +609,7 @@ impl<'a> Context<'a> {
 }
 
 /// One order in the queue, with its class, score, SLA clocks and reasons.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct RankedOrder<'a> {
     /// Position in the queue, from 1.
@@ -624,38 +624,59 @@ pub struct RankedOrder<'a> {
     pub assignee: Option<&'a StaffId>,
     /// Its class.
     pub class: Class,
-    /// English name of the class.
-    pub class_name: &'a str,
-    /// Chinese name of the class.
-    pub class_name_zh: &'a str,
     /// The score: the sum of the reasons' points.
     pub score: f64,
     /// Its SLA clocks.
     pub sla: Sla,
     /// The highest escalation level (percent) its active target has reached.
     pub escalation_percent: Option<u16>,
-    class_policy: &'a ClassPolicy,
-    policy: &'a Policy,
-    household: Option<&'a Household>,
-    decision: Decision,
-    parts: Parts,
-    mode: OperatingMode,
+    /// The ranking's shared indexes: the reasons are worked out again from
+    /// them when asked for, so a queue of 100,000 orders stays small.
+    ctx: Arc<Context<'a>>,
 }
 
 impl<'a> RankedOrder<'a> {
     /// Why: every contribution to the score, in rule order (written when
     /// asked for; their points add up to [`RankedOrder::score`]).
     pub fn reasons(&self) -> Vec<Reason<'a>> {
+        let ctx: &Context<'a> = &self.ctx;
+        let a = ctx.assess(self.order);
         reasons(
-            self.policy,
-            self.class_policy,
+            ctx.policy,
+            ctx.class_policy(a.decision.class),
             self.order,
-            self.household,
-            self.decision,
-            &self.parts,
-            &self.sla,
-            self.mode,
+            a.household,
+            a.decision,
+            &a.parts,
+            &a.sla,
+            ctx.mode,
         )
+    }
+
+    /// English name of the class.
+    pub fn class_name(&self) -> &'a str {
+        &self.ctx.class_policy(self.class).name
+    }
+
+    /// Chinese name of the class.
+    pub fn class_name_zh(&self) -> &'a str {
+        &self.ctx.class_policy(self.class).name_zh
+    }
+}
+
+impl std::fmt::Debug for RankedOrder<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RankedOrder")
+            .field("rank", &self.rank)
+            .field("order", &self.order.id)
+            .field("status", &self.status)
+            .field("building", &self.building)
+            .field("assignee", &self.assignee)
+            .field("class", &self.class)
+            .field("score", &self.score)
+            .field("sla", &self.sla)
+            .field("escalation_percent", &self.escalation_percent)
+            .finish_non_exhaustive()
     }
 }
 
@@ -690,8 +711,8 @@ impl Serialize for RankedOrder<'_> {
             assignee: self.assignee,
             reported_at: self.order.reported_at,
             class: self.class,
-            class_name: self.class_name,
-            class_name_zh: self.class_name_zh,
+            class_name: self.class_name(),
+            class_name_zh: self.class_name_zh(),
             score: self.score,
             sla: &self.sla,
             escalation_percent: self.escalation_percent,
@@ -767,69 +788,77 @@ pub fn rank_orders<'a>(
     policy: &'a Policy,
     as_of: DateTime<FixedOffset>,
 ) -> Result<Ranking<'a>> {
-    let ctx = Context::new(estate, policy, as_of)?;
-    let mut ranked: Vec<Option<RankedOrder<'a>>> = orders
-        .iter()
-        .filter_map(|o| {
-            let t = Timeline::of(o);
-            t.status.is_open().then(|| {
-                let a = ctx.assess_with(o, t);
-                let cp = ctx.class_policy(a.decision.class);
-                Some(RankedOrder {
-                    rank: 0,
-                    order: a.order,
-                    status: a.timeline.status,
-                    building: a.building,
-                    assignee: a.timeline.assignee,
-                    class: a.decision.class,
-                    class_name: &cp.name,
-                    class_name_zh: &cp.name_zh,
-                    score: a.score,
-                    escalation_percent: ctx.escalation(a.fraction),
-                    sla: a.sla,
-                    class_policy: cp,
-                    policy,
-                    household: a.household,
-                    decision: a.decision,
-                    parts: a.parts,
-                    mode: ctx.mode,
-                })
-            })
-        })
-        .collect();
-    let order = queue_order(
-        ranked.iter().map(|r| {
-            r.as_ref().map_or((0.0, i64::MAX, 0), |r| {
-                (r.score, active_due(&r.sla), r.order.reported_at.timestamp())
-            })
-        }),
-        |i, j| match (
-            ranked.get(i).and_then(Option::as_ref),
-            ranked.get(j).and_then(Option::as_ref),
-        ) {
+    let ctx = Arc::new(Context::new(estate, policy, as_of)?);
+    // One pass builds every ranked order; the queue order is found on small
+    // integer keys and applied in place, so nothing is built twice.
+    // Sized first: growing a vector of this size would copy it each time.
+    let open = orders.iter().filter(|o| o.status().is_open()).count();
+    let mut ranked: Vec<RankedOrder<'a>> = Vec::with_capacity(open);
+    let mut keys: Vec<(f64, i64, i64)> = Vec::with_capacity(open);
+    for o in orders {
+        let t = Timeline::of(o);
+        if !t.status.is_open() {
+            continue;
+        }
+        let a = ctx.assess_with(o, t);
+        keys.push((a.score, active_due(&a.sla), a.timeline.reported));
+        ranked.push(RankedOrder {
+            rank: 0,
+            order: a.order,
+            status: a.timeline.status,
+            building: a.building,
+            assignee: a.timeline.assignee,
+            class: a.decision.class,
+            score: a.score,
+            escalation_percent: ctx.escalation(a.fraction),
+            sla: a.sla,
+            ctx: Arc::clone(&ctx),
+        });
+    }
+    let order = queue_order(keys.into_iter(), |i, j| {
+        match (ranked.get(i), ranked.get(j)) {
             (Some(a), Some(b)) => a
                 .order
                 .reported_at
                 .cmp(&b.order.reported_at)
                 .then_with(|| a.order.id.cmp(&b.order.id)),
             _ => i.cmp(&j),
-        },
-    );
-    let orders = order
-        .into_iter()
-        .filter_map(|i| ranked.get_mut(i).and_then(Option::take))
-        .enumerate()
-        .map(|(i, mut r)| {
-            r.rank = i + 1;
-            r
-        })
-        .collect();
+        }
+    });
+    permute(&mut ranked, &order);
+    for (i, r) in ranked.iter_mut().enumerate() {
+        r.rank = i + 1;
+    }
     Ok(Ranking {
         as_of: ctx.as_of_time,
         policy: &policy.name,
         starvation_bound_hours: policy.starvation_bound_hours(),
-        orders,
+        orders: ranked,
     })
+}
+
+/// Rearranges `items` so that position `k` holds what was at `order[k]`
+/// (`order` a permutation of the indices), following each cycle with swaps:
+/// no second vector, each item moved along its cycle once.
+fn permute<T>(items: &mut [T], order: &[usize]) {
+    let mut placed = vec![false; items.len()];
+    for start in 0..items.len() {
+        if placed.get(start).copied().unwrap_or(true) {
+            continue;
+        }
+        let mut at = start;
+        loop {
+            if let Some(p) = placed.get_mut(at) {
+                *p = true;
+            }
+            let from = order.get(at).copied().unwrap_or(start);
+            if from == start || from >= items.len() {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
+    }
 }
 
 /// The deadline of the active target, in seconds (`i64::MAX` if none).
@@ -843,21 +872,44 @@ fn active_due(sla: &Sla) -> i64 {
 
 /// Indices in queue order from `(score, deadline, reported)` keys: higher
 /// score first, then earlier deadline, then earlier report, then `tie`.
+///
+/// The keys are sorted as plain integers (the score mapped to its total
+/// order, reversed); `tie` is only asked about runs equal on all three.
 fn queue_order(
     keys: impl Iterator<Item = (f64, i64, i64)>,
     tie: impl Fn(usize, usize) -> std::cmp::Ordering,
 ) -> Vec<usize> {
-    let mut keys: Vec<(f64, i64, i64, usize)> = keys
+    let mut keys: Vec<(u64, i64, i64, usize)> = keys
         .enumerate()
-        .map(|(i, (s, d, r))| (s, d, r, i))
+        .map(|(i, (s, d, r))| (!total_order_bits(s), d, r, i))
         .collect();
-    keys.sort_unstable_by(|x, y| {
-        y.0.total_cmp(&x.0)
-            .then(x.1.cmp(&y.1))
-            .then(x.2.cmp(&y.2))
-            .then_with(|| tie(x.3, y.3))
-    });
+    keys.sort_unstable();
+    let mut start = 0;
+    while start < keys.len() {
+        let head = keys.get(start).map(|k| (k.0, k.1, k.2));
+        let end = keys
+            .iter()
+            .skip(start + 1)
+            .position(|k| Some((k.0, k.1, k.2)) != head)
+            .map_or(keys.len(), |n| start + 1 + n);
+        if end - start > 1
+            && let Some(run) = keys.get_mut(start..end)
+        {
+            run.sort_by(|x, y| tie(x.3, y.3));
+        }
+        start = end;
+    }
     keys.into_iter().map(|k| k.3).collect()
+}
+
+/// A float's bits mapped so that unsigned order is [`f64::total_cmp`] order.
+fn total_order_bits(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
 }
 
 /// Most urgent first: score, then earlier active deadline, then earlier
@@ -1109,4 +1161,104 @@ fn notice_text(
         )
     };
     (en, zh)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{permute, queue_order, total_order_bits};
+    use crate::dispatch::rules::round_half_away;
+    use proptest::prelude::*;
+
+    #[test]
+    fn float_bits_keep_total_order() {
+        let xs = [
+            f64::NEG_INFINITY,
+            -1e300,
+            -2.5,
+            -0.0,
+            0.0,
+            1e-300,
+            2.5,
+            1e300,
+            f64::INFINITY,
+        ];
+        for w in xs.windows(2) {
+            if let [a, b] = w {
+                assert!(total_order_bits(*a) < total_order_bits(*b), "{a} < {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn fast_round_equals_libm_round_on_edges() {
+        let edges = [
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            0.499_999_999_999_999_94,
+            -0.499_999_999_999_999_94,
+            1.5,
+            2.5,
+            -2.5,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            -4_503_599_627_370_495.5,
+            1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+        ];
+        for y in edges {
+            assert_eq!(round_half_away(y).to_bits(), y.round().to_bits(), "{y}");
+        }
+        assert!(round_half_away(f64::NAN).is_nan());
+    }
+
+    proptest! {
+        /// The fast rounding is `f64::round`, bit for bit.
+        #[test]
+        fn fast_round_equals_libm_round(bits in any::<u64>(), small in -1e6f64..1e6) {
+            for y in [f64::from_bits(bits), small, small * 100.0 + 0.5] {
+                if !y.is_nan() {
+                    prop_assert_eq!(round_half_away(y).to_bits(), y.round().to_bits(), "{}", y);
+                }
+            }
+        }
+
+        /// The integer-key sort gives the order of the plain comparison sort.
+        #[test]
+        fn queue_order_matches_a_comparison_sort(
+            keys in prop::collection::vec((0u8..6, 0i64..4, 0i64..4, 0u8..3), 0..60),
+        ) {
+            let score = |k: &(u8, i64, i64, u8)| f64::from(k.0) * 0.5 - 1.0;
+            let got = queue_order(
+                keys.iter().map(|k| (score(k), k.1, k.2)),
+                |i, j| keys[i].3.cmp(&keys[j].3).then(i.cmp(&j)),
+            );
+            let mut want: Vec<usize> = (0..keys.len()).collect();
+            want.sort_by(|&i, &j| {
+                let (x, y) = (&keys[i], &keys[j]);
+                score(y)
+                    .total_cmp(&score(x))
+                    .then(x.1.cmp(&y.1))
+                    .then(x.2.cmp(&y.2))
+                    .then(x.3.cmp(&y.3))
+                    .then(i.cmp(&j))
+            });
+            prop_assert_eq!(got, want);
+        }
+
+        /// Applying a permutation in place equals building it anew.
+        #[test]
+        fn permute_in_place_equals_gather(
+            order in (0..50usize).prop_flat_map(|n| Just((0..n).collect::<Vec<_>>()).prop_shuffle()),
+        ) {
+            let items: Vec<String> = (0..order.len()).map(|i| format!("item {i}")).collect();
+            let mut moved = items.clone();
+            permute(&mut moved, &order);
+            let gathered: Vec<String> = order.iter().map(|&i| items[i].clone()).collect();
+            prop_assert_eq!(moved, gathered);
+        }
+    }
 }

@@ -128,7 +128,7 @@ impl Section for TodaysQueue {
                 o.rank,
                 o.order.id,
                 o.class,
-                o.class_name,
+                o.class_name(),
                 o.score,
                 labels::category(o.order.category).0,
                 key(&o.status).replace('_', " "),

@@ -259,7 +259,31 @@ pub struct Reason<'a> {
 
 /// Rounds to hundredths (points are shown and summed at that precision).
 pub(crate) fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    round_half_away(x * 100.0) / 100.0
+}
+
+/// [`f64::round`] without the call into libm on the common path (`round`
+/// is a library call on baseline x86-64): truncate through `i64`, then
+/// step away from zero when the dropped fraction is at least a half.
+/// Equal to `f64::round` bit for bit, signed zeros included.
+pub(crate) fn round_half_away(y: f64) -> f64 {
+    const EXACT: f64 = 4_503_599_627_370_496.0; // 2^52: larger floats are whole
+    if y.abs() < EXACT {
+        // In range, so the cast truncates exactly.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+        let t = (y as i64) as f64;
+        let d = y - t; // exact: both in the same binade or t = 0
+        let r = if d >= 0.5 {
+            t + 1.0
+        } else if d <= -0.5 {
+            t - 1.0
+        } else {
+            t
+        };
+        r.copysign(y)
+    } else {
+        y.round()
+    }
 }
 
 fn local(t: DateTime<FixedOffset>) -> String {

@@ -178,6 +178,35 @@ fn the_leaking_kitchen_with_backflow_in_an_elderly_residents_flat_outranks_every
     assert!((sum - leak.score).abs() < 1e-6);
 }
 
+#[test]
+fn every_queued_order_explains_its_score_and_place() {
+    let estate = demo::estate();
+    let policy = Policy::default();
+    let ranking = rank(&estate, &policy, demo::now()).unwrap();
+    assert!(ranking.orders.len() > 5);
+    for (i, r) in ranking.orders.iter().enumerate() {
+        assert_eq!(r.rank, i + 1);
+        // The reasons are worked out again on demand: they still add up.
+        let sum: f64 = r.reasons().iter().map(Reason::points).sum();
+        assert!(
+            (sum - r.score).abs() < 1e-6,
+            "{}: {sum} vs {}",
+            r.order.id,
+            r.score
+        );
+        assert_eq!(r.class_name(), policy.classes[&r.class].name);
+        assert_eq!(r.class_name_zh(), policy.classes[&r.class].name_zh);
+    }
+    for w in ranking.orders.windows(2) {
+        assert!(
+            w[0].score >= w[1].score,
+            "{} before {}",
+            w[0].order.id,
+            w[1].order.id
+        );
+    }
+}
+
 fn arbitrary_order(id: &'static str) -> impl Strategy<Value = O> {
     let categories = [
         Category::Plumbing,

@@ -30,6 +30,10 @@ const _: () = {
     send_sync::<steward::wire::Entry>();
     send_sync::<steward::report::Report>();
     send_sync::<dyn steward::report::Section>();
+    // Engine results share their indexes between entries (an `Arc`), and
+    // still cross threads.
+    send_sync::<steward::dispatch::Ranking<'static>>();
+    send_sync::<steward::dispatch::RankedOrder<'static>>();
     // "A Store is Send but not Sync": one per thread, or behind a Mutex (as
     // the C handle and the Python class hold it).
     send::<steward::Store>();
