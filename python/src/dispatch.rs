@@ -4,10 +4,12 @@
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use std::borrow::Cow;
+
+use pyo3::types::{PyByteArray, PyBytes};
 
 use crate::conv;
-use crate::errors::{run, wrong_type};
+use crate::errors::{run, run_attached, wrong_type};
 use crate::estate::Estate;
 
 /// Runs a dispatch request (chosen by its `schema`); with `estate`, the
@@ -50,15 +52,19 @@ pub(crate) fn dispatch_default_policy(py: Python<'_>) -> PyResult<String> {
 }
 
 /// Linear sum assignment of a row-major float64 matrix given as bytes
-/// (native byte order).
+/// (native byte order). Returns the row indices then the column indices
+/// (`min(rows, cols)` of each) as native `intp` bytes in one `bytearray`,
+/// so that one `numpy.frombuffer` gives writable arrays without a copy.
 #[pyfunction]
-pub(crate) fn linear_sum_assignment_dense(
-    py: Python<'_>,
+pub(crate) fn linear_sum_assignment_dense<'py>(
+    py: Python<'py>,
     data: &Bound<'_, PyBytes>,
     rows: usize,
     cols: usize,
     maximize: bool,
-) -> PyResult<(Vec<usize>, Vec<usize>)> {
+) -> PyResult<Bound<'py, PyByteArray>> {
+    /// Up to this many entries the GIL is kept: the solve takes microseconds.
+    const SMALL: usize = 4096;
     let bytes = data.as_bytes();
     let expected = rows.checked_mul(cols).and_then(|n| n.checked_mul(8));
     if expected != Some(bytes.len()) {
@@ -67,17 +73,34 @@ pub(crate) fn linear_sum_assignment_dense(
             bytes.len()
         )));
     }
-    let matrix: Vec<f64> = bytes
-        .chunks_exact(8)
-        .map(|c| {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(c);
-            f64::from_ne_bytes(b)
-        })
+    // The bytes object is immutable and held for the whole call, so the
+    // solver reads it in place (no copy) when it is 8-byte aligned, as
+    // CPython's allocator makes it; otherwise it is copied once.
+    let matrix: Cow<'_, [f64]> = match bytemuck::try_cast_slice::<u8, f64>(bytes) {
+        Ok(values) => Cow::Borrowed(values),
+        Err(_) => Cow::Owned(
+            bytes
+                .chunks_exact(8)
+                .map(|c| {
+                    let mut b = [0u8; 8];
+                    b.copy_from_slice(c);
+                    f64::from_ne_bytes(b)
+                })
+                .collect(),
+        ),
+    };
+    let solve = move || steward::dispatch::linear_sum_assignment(&matrix, rows, cols, maximize);
+    let (r, c) = if rows.saturating_mul(cols) <= SMALL {
+        run_attached(py, solve)?
+    } else {
+        run(py, solve)?
+    };
+    let intp: Vec<u8> = r
+        .iter()
+        .chain(&c)
+        .flat_map(|&x| isize::try_from(x).unwrap_or(isize::MAX).to_ne_bytes())
         .collect();
-    run(py, move || {
-        steward::dispatch::linear_sum_assignment(&matrix, rows, cols, maximize)
-    })
+    Ok(PyByteArray::new(py, &intp))
 }
 
 /// Linear sum assignment of a matrix given as a sequence of rows.

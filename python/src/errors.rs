@@ -37,6 +37,19 @@ where
     }
 }
 
+/// As [`run`], keeping the GIL: for work of a few microseconds, where
+/// releasing and taking it back would cost more than the work.
+pub(crate) fn run_attached<T, F>(py: Python<'_>, f: F) -> PyResult<T>
+where
+    F: FnOnce() -> steward::Result<T>,
+{
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => Err(core_error(py, &e)),
+        Err(payload) => Err(core_error(py, &panic_error(payload.as_ref()))),
+    }
+}
+
 /// The core error for a caught panic.
 pub(crate) fn panic_error(payload: &(dyn Any + Send)) -> Error {
     let what = payload

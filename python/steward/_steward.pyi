@@ -725,7 +725,7 @@ def dispatch_default_policy() -> str:
         The complete policy document as JSON text.
     """
 
-def linear_sum_assignment_dense(data: bytes, rows: int, cols: int, maximize: bool) -> Tuple[List[int], List[int]]:
+def linear_sum_assignment_dense(data: bytes, rows: int, cols: int, maximize: bool) -> bytearray:
     """Linear sum assignment of a row-major float64 matrix given as raw bytes
     (native byte order); see :func:`steward.linear_sum_assignment`.
 
@@ -736,7 +736,9 @@ def linear_sum_assignment_dense(data: bytes, rows: int, cols: int, maximize: boo
         maximize: greatest total instead of least.
 
     Returns:
-        ``(row_ind, col_ind)``.
+        ``row_ind`` then ``col_ind`` (``min(rows, cols)`` of each) as native
+        ``intp`` bytes in one ``bytearray`` (read it with
+        ``numpy.frombuffer(b, dtype=numpy.intp)``).
 
     Raises:
         InvalidInputError: NaN or a wrong-direction infinity (``cost[i][j]``).

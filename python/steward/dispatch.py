@@ -824,8 +824,12 @@ def linear_sum_assignment(cost: Any, maximize: bool = False) -> Tuple[Any, Any]:
         if cost.ndim != 2:
             raise TypeError(f"linear_sum_assignment: expected a 2-D array, found {cost.ndim} dimensions")
         a = numpy.ascontiguousarray(cost, dtype=numpy.float64)
-        rows, cols = _steward.linear_sum_assignment_dense(a.tobytes(), a.shape[0], a.shape[1], bool(maximize))
-        return numpy.asarray(rows, dtype=numpy.intp), numpy.asarray(cols, dtype=numpy.intp)
+        both = numpy.frombuffer(
+            _steward.linear_sum_assignment_dense(a.tobytes(), a.shape[0], a.shape[1], bool(maximize)),
+            dtype=numpy.intp,
+        )
+        k = min(a.shape)
+        return both[:k], both[k:]
     if hasattr(cost, "tolist") and not isinstance(cost, (list, tuple)):
         cost = cost.tolist()
     return _steward.linear_sum_assignment_rows(cost, bool(maximize))
