@@ -919,7 +919,10 @@ impl NspInstance {
                 }
             }
             // 6. Minimum consecutive shifts (IP form; runs touching the ends exempt).
-            let cmin = e.min_consecutive as usize;
+            // Runs longer than the horizon cannot exist: bound the loop by
+            // it, not by the limit (which may be huge; fuzzing found 8 s
+            // spent on an empty loop for a limit of 888,888,881).
+            let cmin = (e.min_consecutive as usize).min(h);
             for k in 1..cmin {
                 for d in 0..h.saturating_sub(k + 1) {
                     let inner = (d + 1..=d + k).filter(|&j| works(i, j)).count();
@@ -933,7 +936,7 @@ impl NspInstance {
                 }
             }
             // 7. Minimum consecutive days off.
-            let omin = e.min_consecutive_off as usize;
+            let omin = (e.min_consecutive_off as usize).min(h);
             for k in 1..omin {
                 for d in 0..h.saturating_sub(k + 1) {
                     let inner = (d + 1..=d + k).filter(|&j| !works(i, j)).count();
@@ -1116,6 +1119,34 @@ pub(crate) mod tests {
         );
         assert_eq!(a.cover[3].requirement, 0);
         assert_eq!(a.days_off, vec![("A".to_owned(), vec![0])]);
+    }
+
+    /// Fuzzing regression: a huge minimum run length (here u32::MAX) made
+    /// `evaluate` loop over every length up to it.
+    #[test]
+    fn huge_minimum_runs_are_bounded_by_the_horizon() {
+        let text = SMALL.replace(
+            "B,D=14|N=0,4800,0,5,1,1,2",
+            "B,D=14|N=0,4800,0,5,4294967295,4294967295,2",
+        );
+        let inst = parse(&text).unwrap();
+        let mut roster: BTreeMap<String, Vec<String>> = inst
+            .staff
+            .iter()
+            .map(|s| (s.id.clone(), vec![String::new(); inst.horizon]))
+            .collect();
+        if let Some(b) = roster.get_mut("B") {
+            b[3] = "D".into(); // one shift: a run shorter than the minimum
+        }
+        let score = inst.evaluate(&roster).unwrap();
+        assert!(
+            score
+                .hard
+                .iter()
+                .any(|v| v.starts_with("B: only 1 shift(s) in a row")),
+            "{:?}",
+            score.hard
+        );
     }
 
     #[test]
