@@ -20,82 +20,10 @@
 
 #include "steward.h"
 
-static int checks_run = 0;
-static int checks_failed = 0;
+#include "common.h"
 
-#define CHECK(cond)                                                                 \
-    do {                                                                            \
-        checks_run++;                                                               \
-        if (!(cond)) {                                                              \
-            checks_failed++;                                                        \
-            fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__,    \
-                    __func__, #cond);                                               \
-        }                                                                           \
-    } while (0)
-
-#define CHECK_STATUS(got, want)                                                     \
-    do {                                                                            \
-        steward_status got_ = (got);                                                \
-        checks_run++;                                                               \
-        if (got_ != (steward_status)(want)) {                                       \
-            checks_failed++;                                                        \
-            fprintf(stderr, "%s:%d: %s: status %u, expected %u (%s); last error: %s\n", \
-                    __FILE__, __LINE__, __func__, (unsigned)got_, (unsigned)(want), \
-                    #want, steward_last_error_json());                              \
-        }                                                                           \
-    } while (0)
-
-#define CHECK_CONTAINS(haystack, needle)                                            \
-    do {                                                                            \
-        const char *h_ = (haystack);                                                \
-        checks_run++;                                                               \
-        if (h_ == NULL || strstr(h_, (needle)) == NULL) {                           \
-            checks_failed++;                                                        \
-            fprintf(stderr, "%s:%d: %s: %s does not contain %s\n   it is: %.300s\n", \
-                    __FILE__, __LINE__, __func__, #haystack, (needle),              \
-                    h_ ? h_ : "(NULL)");                                            \
-        }                                                                           \
-    } while (0)
-
-static char sentinel_char;
-#define STRING_SENTINEL (&sentinel_char)
 
 static const char DEMO_NOW[] = "2022-12-14T10:00:00+08:00";
-
-/* Reads a whole file into a NUL-terminated buffer (caller frees); NULL on error. */
-static char *read_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    while (buf != NULL) {
-        size_t n = fread(buf + len, 1, cap - len - 1, f);
-        len += n;
-        if (n == 0) {
-            break;
-        }
-        if (len + 1 == cap) {
-            char *bigger = realloc(buf, cap * 2);
-            if (bigger == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-    }
-    int failed = ferror(f);
-    fclose(f);
-    if (buf == NULL || failed) {
-        free(buf);
-        return NULL;
-    }
-    buf[len] = '\0';
-    return buf;
-}
 
 /* Concatenates strings (caller frees). */
 static char *concat3(const char *a, const char *b, const char *c) {
@@ -151,8 +79,8 @@ static void run_entry_vectors(const char *vectors_dir, const char *entry, typed_
         char in_path[1536], out_path[1536];
         snprintf(in_path, sizeof in_path, "%s/%s", dir, e->d_name);
         snprintf(out_path, sizeof out_path, "%s/%.*s.out", dir, (int)(n - 5), e->d_name);
-        char *request = read_file(in_path);
-        char *expected = read_file(out_path);
+        char *request = read_file(in_path, NULL);
+        char *expected = read_file(out_path, NULL);
         CHECK(request != NULL && expected != NULL);
         if (request != NULL && expected != NULL) {
             size_t el = strlen(expected);

@@ -18,48 +18,11 @@
 
 #include "steward.h"
 
-static int checks_run = 0;
-static int checks_failed = 0;
-
-#define CHECK(cond)                                                                 \
-    do {                                                                            \
-        checks_run++;                                                               \
-        if (!(cond)) {                                                              \
-            checks_failed++;                                                        \
-            fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__,    \
-                    __func__, #cond);                                               \
-        }                                                                           \
-    } while (0)
-
-#define CHECK_STATUS(got, want)                                                     \
-    do {                                                                            \
-        steward_status got_ = (got);                                                \
-        checks_run++;                                                               \
-        if (got_ != (steward_status)(want)) {                                       \
-            checks_failed++;                                                        \
-            fprintf(stderr, "%s:%d: %s: status %u, expected %u (%s); last error: %s\n", \
-                    __FILE__, __LINE__, __func__, (unsigned)got_, (unsigned)(want), \
-                    #want, steward_last_error_json());                              \
-        }                                                                           \
-    } while (0)
-
-#define CHECK_CONTAINS(haystack, needle)                                            \
-    do {                                                                            \
-        const char *h_ = (haystack);                                                \
-        checks_run++;                                                               \
-        if (h_ == NULL || strstr(h_, (needle)) == NULL) {                           \
-            checks_failed++;                                                        \
-            fprintf(stderr, "%s:%d: %s: %s does not contain %s\n   it is: %.300s\n", \
-                    __FILE__, __LINE__, __func__, #haystack, (needle),              \
-                    h_ ? h_ : "(NULL)");                                            \
-        }                                                                           \
-    } while (0)
+#include "common.h"
 
 static const char MINIMAL[] =
     "{\"id\": \"tiny\", \"name\": \"Tiny\", \"company\": {\"name\": \"C\", \"branch\": \"B\"}}";
 
-static char sentinel_char;
-#define STRING_SENTINEL (&sentinel_char)
 
 static steward_store *open_store(void) {
     steward_store *store = NULL;

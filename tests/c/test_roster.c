@@ -22,80 +22,21 @@
 
 #include "steward.h"
 
-static int checks_run = 0;
-static int checks_failed = 0;
-
-#define CHECK(cond)                                                                 \
-    do {                                                                            \
-        checks_run++;                                                               \
-        if (!(cond)) {                                                              \
-            checks_failed++;                                                        \
-            fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__,    \
-                    __func__, #cond);                                               \
-        }                                                                           \
-    } while (0)
-
-#define CHECK_STATUS(got, want)                                                     \
-    do {                                                                            \
-        steward_status got_ = (got);                                                \
-        checks_run++;                                                               \
-        if (got_ != (steward_status)(want)) {                                       \
-            checks_failed++;                                                        \
-            fprintf(stderr, "%s:%d: %s: status %u, expected %u (%s); last error: %s\n", \
-                    __FILE__, __LINE__, __func__, (unsigned)got_, (unsigned)(want), \
-                    #want, steward_last_error_json());                              \
-        }                                                                           \
-    } while (0)
-
-#define CHECK_CONTAINS(haystack, needle)                                            \
-    do {                                                                            \
-        const char *h_ = (haystack);                                                \
-        checks_run++;                                                               \
-        if (h_ == NULL || strstr(h_, (needle)) == NULL) {                           \
-            checks_failed++;                                                        \
-            fprintf(stderr, "%s:%d: %s: %s does not contain %s\n   it is: %.300s\n", \
-                    __FILE__, __LINE__, __func__, #haystack, (needle),              \
-                    h_ ? h_ : "(NULL)");                                            \
-        }                                                                           \
-    } while (0)
-
-static char sentinel_char;
-#define STRING_SENTINEL (&sentinel_char)
+#include "common.h"
 
 static const char *vectors_dir;
 
-/* Reads a whole file into a NUL-terminated buffer (caller frees); NULL on error. */
-static char *read_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) != 0) {
-        fclose(f);
-        return NULL;
-    }
-    long size = ftell(f);
-    if (size < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        return NULL;
-    }
-    char *buf = malloc((size_t)size + 1);
-    if (buf != NULL) {
-        size_t n = fread(buf, 1, (size_t)size, f);
-        buf[n] = '\0';
-        /* Expected outputs end with a newline; drop it. */
-        while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) {
-            buf[--n] = '\0';
-        }
-    }
-    fclose(f);
-    return buf;
-}
-
+/* A vector file's text without its final newline (caller frees); NULL on error. */
 static char *vector(const char *entry, const char *name, const char *ext) {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s/%s.%s", vectors_dir, entry, name, ext);
-    return read_file(path);
+    size_t n = 0;
+    char *text = read_file(path, &n);
+    /* Expected outputs end with a newline; drop it. */
+    while (text != NULL && n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r')) {
+        text[--n] = '\0';
+    }
+    return text;
 }
 
 /* ------------------------------------------------------------ callbacks */

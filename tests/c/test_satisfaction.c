@@ -17,80 +17,14 @@
 
 #include "steward.h"
 
-static int checks_run = 0;
-static int checks_failed = 0;
+#include "common.h"
 
-#define CHECK(cond)                                                                 \
-    do {                                                                            \
-        checks_run++;                                                               \
-        if (!(cond)) {                                                              \
-            checks_failed++;                                                        \
-            fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__,    \
-                    __func__, #cond);                                               \
-        }                                                                           \
-    } while (0)
-
-#define CHECK_STATUS(got, want)                                                     \
-    do {                                                                            \
-        steward_status got_ = (got);                                                \
-        checks_run++;                                                               \
-        if (got_ != (steward_status)(want)) {                                       \
-            checks_failed++;                                                        \
-            fprintf(stderr, "%s:%d: %s: status %u, expected %u (%s); last error: %s\n", \
-                    __FILE__, __LINE__, __func__, (unsigned)got_, (unsigned)(want), \
-                    #want, steward_last_error_json());                              \
-        }                                                                           \
-    } while (0)
-
-#define CHECK_CONTAINS(haystack, needle)                                            \
-    do {                                                                            \
-        const char *h_ = (haystack);                                                \
-        checks_run++;                                                               \
-        if (h_ == NULL || strstr(h_, (needle)) == NULL) {                           \
-            checks_failed++;                                                        \
-            fprintf(stderr, "%s:%d: %s: %s does not contain %s\n   it is: %s\n",     \
-                    __FILE__, __LINE__, __func__, #haystack, (needle),              \
-                    h_ ? h_ : "(NULL)");                                            \
-        }                                                                           \
-    } while (0)
-
-static char sentinel_char;
-#define STRING_SENTINEL (&sentinel_char)
 
 static const char REQUEST[] =
     "{\"schema\": \"steward.satisfaction.score.request.v1\","
     " \"as_of\": \"2022-12-31T00:00:00+08:00\","
     " \"responses\": [{\"at\": \"2022-12-01T10:00:00+08:00\", \"overall\": 4,"
     " \"comment\": \"PLANTED-COMMENT\", \"respondent\": \"Planted Name\"}]}";
-
-/* Reads a whole file into a NUL-terminated buffer (caller frees); NULL on error. */
-static char *read_file(const char *path, size_t *len_out) {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) != 0) {
-        fclose(f);
-        return NULL;
-    }
-    long size = ftell(f);
-    if (size < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        return NULL;
-    }
-    char *buf = malloc((size_t)size + 1);
-    size_t got = buf ? fread(buf, 1, (size_t)size, f) : 0;
-    fclose(f);
-    if (buf == NULL || got != (size_t)size) {
-        free(buf);
-        return NULL;
-    }
-    buf[got] = '\0';
-    if (len_out != NULL) {
-        *len_out = got;
-    }
-    return buf;
-}
 
 /* ------------------------------------------------------------- documents */
 

@@ -23,30 +23,7 @@
 
 #include "steward.h"
 
-static int checks_run = 0;
-static int checks_failed = 0;
-
-#define CHECK(cond)                                                                 \
-    do {                                                                            \
-        checks_run++;                                                               \
-        if (!(cond)) {                                                              \
-            checks_failed++;                                                        \
-            fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__,    \
-                    __func__, #cond);                                               \
-        }                                                                           \
-    } while (0)
-
-#define CHECK_STATUS(got, want)                                                     \
-    do {                                                                            \
-        steward_status got_ = (got);                                                \
-        checks_run++;                                                               \
-        if (got_ != (steward_status)(want)) {                                       \
-            checks_failed++;                                                        \
-            fprintf(stderr, "%s:%d: %s: status %u, expected %u (%s); last error: %s\n", \
-                    __FILE__, __LINE__, __func__, (unsigned)got_, (unsigned)(want), \
-                    #want, steward_last_error_json());                              \
-        }                                                                           \
-    } while (0)
+#include "common.h"
 
 #define CHECK_STR(got, want)                                                        \
     do {                                                                            \
@@ -60,21 +37,6 @@ static int checks_failed = 0;
         }                                                                           \
     } while (0)
 
-#define CHECK_CONTAINS(haystack, needle)                                            \
-    do {                                                                            \
-        const char *h_ = (haystack);                                                \
-        checks_run++;                                                               \
-        if (h_ == NULL || strstr(h_, (needle)) == NULL) {                           \
-            checks_failed++;                                                        \
-            fprintf(stderr, "%s:%d: %s: %s does not contain %s\n   it is: %s\n",     \
-                    __FILE__, __LINE__, __func__, #haystack, (needle),              \
-                    h_ ? h_ : "(NULL)");                                            \
-        }                                                                           \
-    } while (0)
-
-/* Placeholders that a failing call must leave untouched. */
-static char sentinel_char;
-#define STRING_SENTINEL (&sentinel_char)
 static int sentinel_store_storage;
 #define STORE_SENTINEL ((steward_store *)(void *)&sentinel_store_storage)
 
@@ -91,44 +53,6 @@ static char *path_in_scratch(const char *name) {
         snprintf(p, n, "%s/%s", scratch_dir, name);
     }
     return p;
-}
-
-/* Reads a whole file into a NUL-terminated buffer (caller frees); NULL on error. */
-static char *read_file(const char *path, size_t *len_out) {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    while (buf != NULL) {
-        size_t n = fread(buf + len, 1, cap - len - 1, f);
-        len += n;
-        if (n == 0) {
-            break;
-        }
-        if (len + 1 == cap) {
-            char *bigger = realloc(buf, cap * 2);
-            if (bigger == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-    }
-    int failed = ferror(f);
-    fclose(f);
-    if (buf == NULL || failed) {
-        free(buf);
-        return NULL;
-    }
-    buf[len] = '\0';
-    if (len_out != NULL) {
-        *len_out = len;
-    }
-    return buf;
 }
 
 static int write_file(const char *path, const char *text) {
