@@ -34,10 +34,13 @@ need_venv() {
         "maturin>=1.9.4,<2" numpy scipy "pandas>=2" polars ortools
 }
 
+extension_built=0
 need_extension() {
+    [ "$extension_built" = 1 ] && return 0
     need_venv
     (cd python && VIRTUAL_ENV="$venv" PATH="$venv/bin:$PATH" \
         "$venv/bin/maturin" develop --release --quiet)
+    extension_built=1
 }
 
 machine() {
