@@ -791,10 +791,12 @@ pub fn rank_orders<'a>(
     let ctx = Arc::new(Context::new(estate, policy, as_of)?);
     // One pass builds every ranked order; the queue order is found on small
     // integer keys and applied in place, so nothing is built twice.
-    // Sized first: growing a vector of this size would copy it each time.
-    let open = orders.iter().filter(|o| o.status().is_open()).count();
-    let mut ranked: Vec<RankedOrder<'a>> = Vec::with_capacity(open);
-    let mut keys: Vec<(f64, i64, i64)> = Vec::with_capacity(open);
+    // Sized for every order up front: growing a vector of this size would
+    // copy it each time, and counting the open orders first costs a pass
+    // over every event list. Pages for closed orders are never touched; if
+    // most orders are closed, the surplus is given back below.
+    let mut ranked: Vec<RankedOrder<'a>> = Vec::with_capacity(orders.len());
+    let mut keys: Vec<(f64, i64, i64)> = Vec::with_capacity(orders.len());
     for o in orders {
         let t = Timeline::of(o);
         if !t.status.is_open() {
@@ -814,6 +816,9 @@ pub fn rank_orders<'a>(
             sla: a.sla,
             ctx: Arc::clone(&ctx),
         });
+    }
+    if ranked.len() < ranked.capacity() / 2 {
+        ranked.shrink_to_fit();
     }
     let order = queue_order(keys.into_iter(), |i, j| {
         match (ranked.get(i), ranked.get(j)) {
