@@ -24,7 +24,8 @@
 # Reproduce a crash: cargo +nightly fuzz run --fuzz-dir tests/fuzz <bin> <file>
 # (for entry:<name> set STEWARD_FUZZ_ENTRY=<name>). Database files go to
 # $TMPDIR (default /dev/shm when writable). Prints a table of
-# executions per target; exits 1 if any target found a crash.
+# executions per target; exits 1 if any target found a crash or an input
+# slower than 10 s (libFuzzer's slow-unit-*).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -108,11 +109,18 @@ for target in "${targets[@]}"; do
     units=$(find "$work" -type f | wc -l)
     after=$(find "$artifacts" -type f | wc -l)
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | sed 's/cov: //')
+    slow=$(find "$artifacts" -type f -name 'slow-unit-*' | wc -l)
     if [ "$rc" != 0 ] || [ "$after" -gt "$before" ]; then
         crashed=1
-        summary+=("$(printf '%-28s %12s execs  cov %6s  corpus %6s  CRASH (exit %s): %s' \
-            "$target" "${execs:-?}" "${cov:-?}" "$units" "$rc" "$artifacts")")
-        grep -E 'panicked|ERROR: |SUMMARY' "$log" | head -n 5 || true
+        # libFuzzer also writes inputs slower than 10 s (slow-unit-*): a
+        # finding too (a host program would hang), but not a crash.
+        what="CRASH (exit $rc)"
+        if [ "$rc" = 0 ] && [ "$after" -gt "$before" ] && [ "$slow" -ge $((after - before)) ]; then
+            what="SLOW UNIT (> 10 s)"
+        fi
+        summary+=("$(printf '%-28s %12s execs  cov %6s  corpus %6s  %s: %s' \
+            "$target" "${execs:-?}" "${cov:-?}" "$units" "$what" "$artifacts")")
+        grep -E 'panicked|ERROR: |SUMMARY|Slowest unit' "$log" | head -n 5 || true
     else
         summary+=("$(printf '%-28s %12s execs  cov %6s  corpus %6s  ok' \
             "$target" "${execs:-?}" "${cov:-?}" "$units")")
@@ -125,4 +133,4 @@ done
 echo
 echo "==> summary (${seconds}s per target)"
 printf '  %s\n' "${summary[@]}"
-[ "$crashed" = 0 ] || { echo "fuzzing found crashes: see the artifacts above"; exit 1; }
+[ "$crashed" = 0 ] || { echo "fuzzing found crashes or slow inputs: see the artifacts above"; exit 1; }

@@ -190,6 +190,19 @@ def test_linear_sum_assignment_on_numpy_arrays() -> None:
     assert cost.T[r2, c2].sum() == cost[rows, cols].sum()
     with pytest.raises(TypeError):
         steward.linear_sum_assignment(np.zeros(3))
+    # Like scipy's: writable intp arrays, empty for an empty side.
+    assert rows.flags.writeable and cols.flags.writeable
+    for shape in [(0, 3), (3, 0)]:
+        r0, c0 = steward.linear_sum_assignment(np.zeros(shape))
+        assert r0.dtype == np.intp and r0.size == 0 and c0.size == 0
+    # Small (solved holding the GIL) and large (released) give scipy's optimum.
+    from scipy.optimize import linear_sum_assignment as scipy_lsa
+
+    for n, m in [(3, 5), (70, 90), (90, 70)]:
+        c = rng.integers(0, 50, size=(n, m)).astype(np.float64)
+        r, k = steward.linear_sum_assignment(c)
+        sr, sk = scipy_lsa(c)
+        assert c[r, k].sum() == c[sr, sk].sum()
 
 
 def test_dispatch_from_eight_threads(demo: steward.Estate) -> None:
