@@ -1105,6 +1105,18 @@ pub(crate) mod tests {
     /// A small instance in the format (LF endings).
     pub(crate) const SMALL: &str = "# comment\nSECTION_HORIZON\n14\n\nSECTION_SHIFTS\nD,480,\nN,480,D\n\nSECTION_STAFF\nA,D=14|N=3,4800,960,5,2,2,1\nB,D=14|N=0,4800,0,5,1,1,2\nC,D=14|N=14,4800,0,5,1,1,2\n\nSECTION_DAYS_OFF\nA,0\n\nSECTION_SHIFT_ON_REQUESTS\nB,3,D,2\n\nSECTION_SHIFT_OFF_REQUESTS\nC,4,N,3\n\nSECTION_COVER\n0,D,1,100,1\n1,D,2,100,1\n2,N,1,100,1\n5,D,-0,100,1\n";
 
+    /// Benchmark instance `n` from `../shared` as a roster problem (the
+    /// small instance above when the shared data is absent).
+    pub(crate) fn problem(n: usize) -> crate::roster::problem::Problem {
+        let text = std::fs::read_to_string(format!(
+            "{}/../../shared/benchmarks/nsp/Instance{n}.txt",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap_or_else(|_| SMALL.to_owned());
+        let inst = parse(&text).unwrap();
+        inst.problem(&format!("Instance{n}")).unwrap()
+    }
+
     #[test]
     fn parses_crlf_comments_and_minus_zero() {
         let crlf = SMALL.replace('\n', "\r\n");

@@ -907,13 +907,7 @@ mod tests {
     use crate::roster::nsp;
 
     fn instance(n: usize) -> Problem {
-        let text = std::fs::read_to_string(format!(
-            "{}/../../shared/benchmarks/nsp/Instance{n}.txt",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap_or_else(|_| nsp::tests::SMALL.to_owned());
-        let inst = nsp::parse(&text).unwrap();
-        inst.problem(&format!("Instance{n}")).unwrap()
+        nsp::tests::problem(n)
     }
 
     /// Ejection chains, DP neighbourhoods and sweeps keep the incremental
