@@ -20,8 +20,7 @@
 //!   walk holes to where they can be filled;
 //! - *large neighbourhood*: one to three people (half the time first cleared
 //!   on the window) get the DP's best rows on a one- or two-week window in
-//!   turn (or their whole rows, if configured), often aimed at an
-//!   under-covered activity.
+//!   turn, often aimed at an under-covered activity.
 //!
 //! Every move is judged by the exact incremental score, never by the DP's
 //! estimate. Hard penalties weigh `λ` times a soft unit in the acceptance
@@ -43,8 +42,6 @@ use super::state::{Change, State};
 
 /// How many times the largest soft cell penalty one hard violation weighs in the acceptance test.
 const HARD_WEIGHT_FACTOR: f64 = 10.0;
-/// Share (percent) of dynamic-programming moves that re-plan a whole row rather than a window.
-const WHOLE_ROW_PERCENT: usize = 0;
 /// Random noise added to the dynamic-programming costs, in soft units (diversifies the windows it proposes).
 const DP_NOISE: i64 = 1;
 /// One move in this many is a dynamic-programming (ejection-chain or window) move.
@@ -183,8 +180,6 @@ fn scalar(s: Score, lambda: i64) -> i64 {
 }
 
 struct Search<'a, 'h> {
-    whole_pct: usize,
-    noise: i64,
     dp: super::dp::Dp,
     pb: &'a Problem,
     st: State<'a>,
@@ -203,7 +198,27 @@ struct Search<'a, 'h> {
     improvements: u64,
 }
 
+/// Fills `buf` with the cells of person `p` that `vals` (their values from
+/// day `a` on) would change.
+fn diff_row(st: &State<'_>, p: usize, a: usize, vals: &[u16], buf: &mut Vec<Change>) {
+    buf.clear();
+    for (i, &v) in vals.iter().enumerate() {
+        if st.get(p, a + i) != v {
+            buf.push((p, a + i, v));
+        }
+    }
+}
+
 impl<'a> Search<'a, '_> {
+    /// Applies the changes in `self.buf` (not committed), if there are any.
+    fn apply_buf(&mut self) {
+        if !self.buf.is_empty() {
+            let buf = std::mem::take(&mut self.buf);
+            self.st.apply(&buf);
+            self.buf = buf;
+        }
+    }
+
     fn report(&mut self, force: bool) -> bool {
         let now = Instant::now();
         if !force
@@ -379,8 +394,7 @@ impl<'a> Search<'a, '_> {
                 target = Some((slot / n_acts, (slot % n_acts) as u16 + 1));
             }
         }
-        let whole = days <= 35 && self.rng.below(100) < self.whole_pct;
-        let (mut a, mut b) = if whole || days <= 7 {
+        let (mut a, mut b) = if days <= 7 {
             (0, days - 1)
         } else {
             let w = (7 * (1 + self.rng.below(2))).min(days);
@@ -434,32 +448,19 @@ impl<'a> Search<'a, '_> {
                         self.buf.push((p, d, OFF));
                     }
                 }
-                if !self.buf.is_empty() {
-                    let buf = std::mem::take(&mut self.buf);
-                    self.st.apply(&buf);
-                    self.buf = buf;
-                }
+                self.apply_buf();
             }
         }
         for &p in &people {
-            let noise = Some((&mut self.rng, self.noise));
+            let noise = Some((&mut self.rng, DP_NOISE));
             let Some(vals) = self
                 .dp
                 .best_row(&self.st, p, a, b, self.lambda, noise, None)
             else {
                 continue;
             };
-            self.buf.clear();
-            for (i, &v) in vals.iter().enumerate() {
-                if self.st.get(p, a + i) != v {
-                    self.buf.push((p, a + i, v));
-                }
-            }
-            if !self.buf.is_empty() {
-                let buf = std::mem::take(&mut self.buf);
-                self.st.apply(&buf);
-                self.buf = buf;
-            }
+            diff_row(&self.st, p, a, &vals, &mut self.buf);
+            self.apply_buf();
         }
         Some(self.st.pending())
     }
@@ -520,19 +521,14 @@ impl<'a> Search<'a, '_> {
             if b + 1 < days && pb.weekend_of[b] >= 0 && pb.weekend_of[b + 1] == pb.weekend_of[b] {
                 b += 1;
             }
-            let noise = Some((&mut self.rng, self.noise));
+            let noise = Some((&mut self.rng, DP_NOISE));
             let Some(vals) = self
                 .dp
                 .best_row(&self.st, p, a, b, self.lambda, noise, Some((d, v)))
             else {
                 break;
             };
-            self.buf.clear();
-            for (i, &x) in vals.iter().enumerate() {
-                if self.st.get(p, a + i) != x {
-                    self.buf.push((p, a + i, x));
-                }
-            }
+            diff_row(&self.st, p, a, &vals, &mut self.buf);
             // Activities this person leaves that become under-covered.
             let mut holes: Vec<(usize, u16)> = Vec::new();
             if !self.buf.is_empty() {
@@ -581,17 +577,8 @@ impl<'a> Search<'a, '_> {
             .best_row(&self.st, p, a, b, self.lambda, rng_noise, None)
         {
             Some(vals) => {
-                self.buf.clear();
-                for (i, &v) in vals.iter().enumerate() {
-                    if self.st.get(p, a + i) != v {
-                        self.buf.push((p, a + i, v));
-                    }
-                }
-                if !self.buf.is_empty() {
-                    let buf = std::mem::take(&mut self.buf);
-                    self.st.apply(&buf);
-                    self.buf = buf;
-                }
+                diff_row(&self.st, p, a, &vals, &mut self.buf);
+                self.apply_buf();
             }
             None if b - a >= 13 => {
                 let mut mid = a + (b - a) / 2;
@@ -716,8 +703,6 @@ impl<'a, 'h> Search<'a, 'h> {
         let best = st.x.clone();
         let best_score = st.score;
         Search {
-            whole_pct: WHOLE_ROW_PERCENT,
-            noise: DP_NOISE,
             dp: super::dp::Dp::default(),
             pb,
             st,
