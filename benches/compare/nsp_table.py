@@ -3,7 +3,8 @@
 CP-SAT at the same time limit and writes the comparison table.
 
     nsp_table.py --seconds 60 [--instances 1-24] [--seed 1] [--cpsat-python PY]
-                 [--nsp PATH] [--results DIR] [--no-cpsat]
+                 [--nsp PATH] [--results DIR] [--no-cpsat] [--no-ours]
+                 [--cpsat-from nsp_<S>s_cpsat.json] [--tag SUFFIX]
 
 For each instance: ``nsp solve`` (our engine, one thread), then ``nsp eval`` on
 its roster (the objective recomputed from the instance alone), then
@@ -11,7 +12,10 @@ its roster (the objective recomputed from the instance alone), then
 roster. Writes ``nsp_<seconds>s.md`` (the table), ``nsp_<seconds>s.json`` (all
 numbers) and the rosters under ``rosters/`` into the results folder, adding
 rows as instances finish, with the machine's load (``uptime``) before and
-after. Best-known values are the upper bounds of
+after. ``--no-ours`` runs the peer alone and ``--cpsat-from`` copies the peer's
+rows from such an earlier run instead of running it again (CP-SAT does not
+depend on our code, so one quiet run of it serves several of ours; the table
+says when the peer ran). Best-known values are the upper bounds of
 ../shared/benchmarks/nsp/README.md.
 """
 
@@ -79,8 +83,21 @@ def main() -> int:
     ap.add_argument("--cpsat-python", default=os.environ.get("NSP_CPSAT_PYTHON", str(ROOT / "benches" / ".venv" / "bin" / "python")))
     ap.add_argument("--results", type=pathlib.Path, default=ROOT / "benches" / "results")
     ap.add_argument("--no-cpsat", action="store_true")
+    ap.add_argument("--no-ours", action="store_true", help="run the peer only")
+    ap.add_argument("--cpsat-from", type=pathlib.Path, default=None,
+                    help="copy the CP-SAT columns from this earlier nsp_table.py JSON instead of running it")
     ap.add_argument("--tag", default="")
     args = ap.parse_args()
+    reused: Dict[str, dict] = {}
+    reused_note = ""
+    if args.cpsat_from is not None:
+        earlier = json.loads(args.cpsat_from.read_text(encoding="utf-8"))
+        if float(earlier["seconds"]) != args.seconds:
+            print(f"{args.cpsat_from} ran at {earlier['seconds']} s, not {args.seconds} s", file=sys.stderr)
+            return 2
+        reused = {r["instance"]: r for r in earlier["rows"]}
+        reused_note = (f" CP-SAT columns copied from `{args.cpsat_from.name}` (run started "
+                       f"{earlier.get('started', '?')}, load before `{earlier.get('load_before', '?')}`).")
 
     target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
     nsp = args.nsp or target / "release" / "nsp"
@@ -106,7 +123,8 @@ def main() -> int:
             "",
             f"Started {started}; machine: {cores} cores. Steward: `nsp solve --seconds {secs} --seed {args.seed}` "
             f"(one thread). CP-SAT: `nsp_cpsat.py --seconds {secs} --workers {cores}`. Objectives recomputed by "
-            "`nsp eval` from the instance and the roster alone. Gap = (value - best known) / best known.",
+            "`nsp eval` from the instance and the roster alone. Gap = (value - best known) / best known."
+            + reused_note,
             "",
             f"Load before: `{load_before}`",
             "",
@@ -124,17 +142,22 @@ def main() -> int:
             lines += ["", f"Load after: `{uptime()}`", f"Finished {time.strftime('%Y-%m-%d %H:%M:%S %Z')}."]
         md.write_text("\n".join(lines) + "\n", encoding="utf-8")
         js.write_text(json.dumps({"seconds": args.seconds, "seed": args.seed, "cores": cores,
-                                  "load_before": load_before, "rows": rows}, indent=1) + "\n", encoding="utf-8")
+                                  "load_before": load_before, "started": started, "rows": rows}, indent=1) + "\n", encoding="utf-8")
 
     for n in instances(args.instances):
         inst = DATA / f"Instance{n}.txt"
         ours_path = rosters / f"Instance{n}_ours_{secs}s.json"
-        subprocess.run(
-            [str(nsp), "solve", str(inst), "--seconds", secs, "--seed", str(args.seed), "--out", str(ours_path),
-             "--quiet"],
-            check=False,
-        )
-        ours = evaluate(nsp, inst, ours_path) if ours_path.exists() else {"objective": None, "hard_violations": None}
+        ours: Dict[str, Optional[int]] = {"objective": None, "hard_violations": None}
+        if not args.no_ours:
+            if ours_path.exists():
+                ours_path.unlink()
+            subprocess.run(
+                [str(nsp), "solve", str(inst), "--seconds", secs, "--seed", str(args.seed), "--out", str(ours_path),
+                 "--quiet"],
+                check=False,
+            )
+            if ours_path.exists():
+                ours = evaluate(nsp, inst, ours_path)
         row = {
             "instance": f"Instance{n}",
             "best_known": BEST_KNOWN[n],
@@ -144,7 +167,10 @@ def main() -> int:
             "cpsat_hard": None,
             "cpsat_status": "not run",
         }
-        if not args.no_cpsat:
+        if row["instance"] in reused:
+            for k in ("cpsat", "cpsat_hard", "cpsat_status"):
+                row[k] = reused[row["instance"]][k]
+        elif not args.no_cpsat:
             cp_path = rosters / f"Instance{n}_cpsat_{secs}s.json"
             if cp_path.exists():
                 cp_path.unlink()
