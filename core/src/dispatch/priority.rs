@@ -10,11 +10,13 @@ use serde::Serialize;
 
 use super::clock::{Calendar, Timeline, at_offset};
 use super::labels;
-use super::policy::{Class, ClassPolicy, ClockKind, Level, Policy, Recipient};
-use super::rules::{Detail, Raise, Reason, Rule, Target, round2};
+use super::policy::{
+    CategoryPolicy, Class, ClassPolicy, ClockKind, Level, ModeBoost, Policy, Recipient,
+};
+use super::rules::{Detail, Raise, Reason, Rule, Target, round_half_away, round2};
 use crate::{
-    BuildingId, Error, Estate, Household, Location, OperatingMode, Result, Skill, StaffId,
-    StaffRole, WorkOrder, WorkOrderId, WorkOrderStatus,
+    BuildingId, Category, Error, Estate, Hazard, Household, Location, OperatingMode, Result, Skill,
+    StaffId, StaffRole, WorkOrder, WorkOrderId, WorkOrderStatus,
 };
 
 /// How close an order is to breaching its active SLA target.
@@ -145,18 +147,35 @@ pub(crate) struct Assessment<'a> {
 #[derive(Default)]
 pub(crate) struct IdHasher(u64);
 
+impl IdHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
 impl Hasher for IdHasher {
+    /// Mixes the bytes in as little-endian words, the last one zero-padded.
+    /// (Words are read directly: copying each chunk into a buffer cost a
+    /// `memcpy` call per word.)
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            self.mix(u64::from_le_bytes(
+                <[u8; 8]>::try_from(w).unwrap_or_default(),
+            ));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let word = rest
+                .iter()
+                .enumerate()
+                .fold(0u64, |acc, (i, &b)| acc | u64::from(b) << (8 * i));
+            self.mix(word);
         }
     }
 
     fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        self.mix(u64::from(i));
     }
 
     fn finish(&self) -> u64 {
@@ -179,6 +198,100 @@ pub(crate) struct Context<'a> {
     pub households: IdMap<'a, &'a Household>,
     orders: OnceLock<IdMap<'a, &'a WorkOrder>>,
     classes: [&'a ClassPolicy; 4],
+    /// The policy's rules per category in the call's mode, by `Category as
+    /// usize` (looked up once per call rather than once per order).
+    categories: Vec<CategoryRule>,
+    /// The policy's rules per hazard, by `Hazard as usize`.
+    hazards: Vec<HazardRule>,
+}
+
+/// What the policy says about one category in one operating mode.
+#[derive(Debug, Clone, Copy)]
+struct CategoryRule {
+    impact: Level,
+    urgency: Level,
+    /// The impact × urgency matrix's class.
+    base: Class,
+    /// The mode's minimum class for the category.
+    mode_class: Option<Class>,
+    /// The mode's points for the category (rounded).
+    mode_points: f64,
+}
+
+impl CategoryRule {
+    fn of(policy: &Policy, c: Category, mode: OperatingMode) -> CategoryRule {
+        CategoryRule::new(
+            policy,
+            policy.categories.get(&c),
+            policy.modes.get(&mode).and_then(|m| m.categories.get(&c)),
+        )
+    }
+
+    /// The rule of a category with this policy entry and mode boost (a
+    /// category the policy does not name is low impact, low urgency).
+    fn new(
+        policy: &Policy,
+        category: Option<&CategoryPolicy>,
+        boost: Option<&ModeBoost>,
+    ) -> CategoryRule {
+        let (impact, urgency) =
+            category.map_or((Level::Low, Level::Low), |c| (c.impact, c.urgency));
+        let base = policy
+            .matrix
+            .get(&impact)
+            .and_then(|r| r.get(&urgency))
+            .copied()
+            .unwrap_or(Class::P4);
+        CategoryRule {
+            impact,
+            urgency,
+            base,
+            mode_class: boost.and_then(|b| b.min_class),
+            mode_points: round2(boost.map_or(0.0, |b| b.points)),
+        }
+    }
+}
+
+/// What the policy says about one hazard.
+#[derive(Debug, Clone, Copy, Default)]
+struct HazardRule {
+    /// Its points (rounded).
+    points: f64,
+    /// The class it raises an order to.
+    min_class: Option<Class>,
+}
+
+impl HazardRule {
+    fn of(policy: &Policy, h: Hazard) -> HazardRule {
+        policy
+            .hazards
+            .get(&h)
+            .map_or(HazardRule::default(), |p| HazardRule {
+                points: round2(p.points),
+                min_class: p.min_class,
+            })
+    }
+}
+
+/// A table of rules by an enum's discriminant, holding every key the policy
+/// names; the gaps between them hold `default`, the rule of an unnamed key.
+fn rule_table<K: Copy, R: Copy>(
+    keys: impl Iterator<Item = K>,
+    index: impl Fn(K) -> usize,
+    rule: impl Fn(K) -> R,
+    default: R,
+) -> Vec<R> {
+    let mut table: Vec<R> = Vec::new();
+    for k in keys {
+        let i = index(k);
+        if table.len() <= i {
+            table.resize(i + 1, default);
+        }
+        if let Some(slot) = table.get_mut(i) {
+            *slot = rule(k);
+        }
+    }
+    table
 }
 
 fn class_index(c: Class) -> usize {
@@ -211,6 +324,29 @@ impl<'a> Context<'a> {
         ];
         let offset = estate.utc_offset.fixed();
         let local_date = as_of.with_timezone(&offset).date_naive();
+        let mode = estate.mode_on(local_date);
+        // Categories the policy does not name all get the rule of a category
+        // it does not name (low impact, low urgency, no boost).
+        let unnamed = CategoryRule::new(policy, None, None);
+        let named = policy.categories.keys().chain(
+            policy
+                .modes
+                .get(&mode)
+                .into_iter()
+                .flat_map(|m| m.categories.keys()),
+        );
+        let categories = rule_table(
+            named.copied(),
+            |c| c as usize,
+            |c| CategoryRule::of(policy, c, mode),
+            unnamed,
+        );
+        let hazards = rule_table(
+            policy.hazards.keys().copied(),
+            |h| h as usize,
+            |h| HazardRule::of(policy, h),
+            HazardRule::default(),
+        );
         Ok(Context {
             estate,
             policy,
@@ -218,7 +354,7 @@ impl<'a> Context<'a> {
             offset,
             as_of: as_of.timestamp(),
             as_of_time: as_of.with_timezone(&offset),
-            mode: estate.mode_on(local_date),
+            mode,
             households: estate
                 .households
                 .iter()
@@ -226,6 +362,8 @@ impl<'a> Context<'a> {
                 .collect(),
             orders: OnceLock::new(),
             classes,
+            categories,
+            hazards,
         })
     }
 
@@ -245,6 +383,22 @@ impl<'a> Context<'a> {
 
     pub(crate) fn class_policy(&self, c: Class) -> &'a ClassPolicy {
         self.classes[class_index(c)]
+    }
+
+    /// The policy's rules for a category in this call's mode.
+    fn category_rule(&self, c: Category) -> CategoryRule {
+        self.categories
+            .get(c as usize)
+            .copied()
+            .unwrap_or_else(|| CategoryRule::of(self.policy, c, self.mode))
+    }
+
+    /// The policy's rules for a hazard.
+    fn hazard_rule(&self, h: Hazard) -> HazardRule {
+        self.hazards
+            .get(h as usize)
+            .copied()
+            .unwrap_or_else(|| HazardRule::of(self.policy, h))
     }
 
     pub(crate) fn time(&self, secs: i64) -> Option<DateTime<FixedOffset>> {
@@ -317,7 +471,14 @@ impl<'a> Context<'a> {
         } else {
             None
         };
-        classify(self.policy, o, self.mode, follow_up)
+        decide(
+            self.category_rule(o.category),
+            o.hazards
+                .iter()
+                .map(|&h| (h, self.hazard_rule(h).min_class)),
+            self.mode,
+            follow_up,
+        )
     }
 }
 
@@ -330,21 +491,29 @@ pub(crate) fn classify(
     mode: OperatingMode,
     follow_up: Option<(Rule, Class)>,
 ) -> Decision {
-    let (impact, urgency) = policy
-        .categories
-        .get(&o.category)
-        .map_or((Level::Low, Level::Low), |c| (c.impact, c.urgency));
-    let base = policy
-        .matrix
-        .get(&impact)
-        .and_then(|r| r.get(&urgency))
-        .copied()
-        .unwrap_or(Class::P4);
+    decide(
+        CategoryRule::of(policy, o.category, mode),
+        o.hazards
+            .iter()
+            .map(|&h| (h, policy.hazards.get(&h).and_then(|p| p.min_class))),
+        mode,
+        follow_up,
+    )
+}
+
+/// The class from a category's rule, raised by the order's hazards (with
+/// the classes they raise to), the mode and the follow-up rule, in that order.
+fn decide(
+    rule: CategoryRule,
+    hazards: impl Iterator<Item = (Hazard, Option<Class>)>,
+    mode: OperatingMode,
+    follow_up: Option<(Rule, Class)>,
+) -> Decision {
     let mut d = Decision {
-        class: base,
-        base,
-        impact,
-        urgency,
+        class: rule.base,
+        base: rule.base,
+        impact: rule.impact,
+        urgency: rule.urgency,
         raised_by: None,
     };
     let raise = |d: &mut Decision, to: Class, why: Raise| {
@@ -353,17 +522,12 @@ pub(crate) fn classify(
             d.raised_by = Some(why);
         }
     };
-    for h in &o.hazards {
-        if let Some(c) = policy.hazards.get(h).and_then(|h| h.min_class) {
-            raise(&mut d, c, Raise::Hazard(*h));
+    for (h, c) in hazards {
+        if let Some(c) = c {
+            raise(&mut d, c, Raise::Hazard(h));
         }
     }
-    if let Some(c) = policy
-        .modes
-        .get(&mode)
-        .and_then(|m| m.categories.get(&o.category))
-        .and_then(|b| b.min_class)
-    {
+    if let Some(c) = rule.mode_class {
         raise(&mut d, c, Raise::Mode(mode));
     }
     if let Some((rule, c)) = follow_up {
@@ -526,8 +690,7 @@ impl<'a> Context<'a> {
         let hazards: f64 = o
             .hazards
             .iter()
-            .filter_map(|h| p.hazards.get(h))
-            .map(|h| round2(h.points))
+            .map(|&h| self.hazard_rule(h).points)
             .fold(0.0, |a, b| a + b);
         let extra = o.households_affected.saturating_sub(1);
         let households = if extra > 0 {
@@ -561,12 +724,7 @@ impl<'a> Context<'a> {
         let waiting = round2(p.ageing.points_per_hour * waited as f64 / 3600.0);
         let pressure =
             round2(p.sla_pressure.points_at_deadline * fraction.min(p.sla_pressure.max_fraction));
-        let mode = round2(
-            p.modes
-                .get(&self.mode)
-                .and_then(|m| m.categories.get(&o.category))
-                .map_or(0.0, |b| b.points),
-        );
+        let mode = self.category_rule(o.category).mode_points;
         let parts = Parts {
             class: round2(cp.points),
             hazards,
@@ -797,6 +955,9 @@ pub fn rank_orders<'a>(
     // most orders are closed, the surplus is given back below.
     let mut ranked: Vec<RankedOrder<'a>> = Vec::with_capacity(orders.len());
     let mut keys: Vec<(f64, i64, i64)> = Vec::with_capacity(orders.len());
+    // The orders again, in a small vector of their own: ties are broken on
+    // them, and reaching them through `ranked` would cost a cache miss more.
+    let mut tied: Vec<&'a WorkOrder> = Vec::with_capacity(orders.len());
     for o in orders {
         let t = Timeline::of(o);
         if !t.status.is_open() {
@@ -804,6 +965,7 @@ pub fn rank_orders<'a>(
         }
         let a = ctx.assess_with(o, t);
         keys.push((a.score, active_due(&a.sla), a.timeline.reported));
+        tied.push(o);
         ranked.push(RankedOrder {
             rank: 0,
             order: a.order,
@@ -820,16 +982,14 @@ pub fn rank_orders<'a>(
     if ranked.len() < ranked.capacity() / 2 {
         ranked.shrink_to_fit();
     }
-    let order = queue_order(keys.into_iter(), |i, j| {
-        match (ranked.get(i), ranked.get(j)) {
-            (Some(a), Some(b)) => a
-                .order
-                .reported_at
-                .cmp(&b.order.reported_at)
-                .then_with(|| a.order.id.cmp(&b.order.id)),
-            _ => i.cmp(&j),
-        }
+    let order = queue_order(keys.into_iter(), |i, j| match (tied.get(i), tied.get(j)) {
+        (Some(a), Some(b)) => a
+            .reported_at
+            .cmp(&b.reported_at)
+            .then_with(|| a.id.cmp(&b.id)),
+        _ => i.cmp(&j),
     });
+    drop(tied);
     permute(&mut ranked, &order);
     for (i, r) in ranked.iter_mut().enumerate() {
         r.rank = i + 1;
@@ -860,9 +1020,23 @@ fn permute<T>(items: &mut [T], order: &[usize]) {
             if from == start || from >= items.len() {
                 break;
             }
-            items.swap(at, from);
+            swap_apart(items, at, from);
             at = from;
         }
+    }
+}
+
+/// Swaps two items through disjoint borrows: `mem::swap` on them compiles
+/// to inline moves, where `slice::swap` (which allows `i == j`) calls
+/// `memcpy`/`memmove` three times per swap for an item this size.
+fn swap_apart<T>(items: &mut [T], i: usize, j: usize) {
+    let (lo, hi) = if i < j { (i, j) } else { (j, i) };
+    if lo == hi {
+        return;
+    }
+    let (left, right) = items.split_at_mut(hi);
+    if let (Some(x), Some(y)) = (left.get_mut(lo), right.first_mut()) {
+        std::mem::swap(x, y);
     }
 }
 
@@ -878,15 +1052,138 @@ fn active_due(sla: &Sla) -> i64 {
 /// Indices in queue order from `(score, deadline, reported)` keys: higher
 /// score first, then earlier deadline, then earlier report, then `tie`.
 ///
-/// The keys are sorted as plain integers (the score mapped to its total
-/// order, reversed); `tie` is only asked about runs equal on all three.
+/// Scores are hundredths (the engine rounds them so), and deadlines and
+/// reports of one queue lie within a few years; then all three keys and the
+/// index pack into one `u128` (see [`packed_keys`]), sorted by a radix sort.
+/// Other keys are sorted by comparison. Either way `tie` is only asked
+/// about runs equal on all three keys.
 fn queue_order(
     keys: impl Iterator<Item = (f64, i64, i64)>,
     tie: impl Fn(usize, usize) -> std::cmp::Ordering,
 ) -> Vec<usize> {
+    let keys: Vec<(f64, i64, i64)> = keys.collect();
+    let Some(mut packed) = packed_keys(&keys) else {
+        return queue_order_by_comparison(&keys, tie);
+    };
+    radix_sort(&mut packed);
+    let index = |k: u128| (k & u128::from(u32::MAX)) as usize;
+    let mut start = 0;
+    while start < packed.len() {
+        let head = packed.get(start).map(|k| k >> 32);
+        let end = packed
+            .iter()
+            .skip(start + 1)
+            .position(|k| Some(k >> 32) != head)
+            .map_or(packed.len(), |n| start + 1 + n);
+        if end - start > 1
+            && let Some(run) = packed.get_mut(start..end)
+        {
+            run.sort_by(|x, y| tie(index(*x), index(*y)));
+        }
+        start = end;
+    }
+    packed.into_iter().map(index).collect()
+}
+
+/// The queue keys packed into integers whose order is the queue's: bits
+/// 96–127 the score (in hundredths, highest first), 64–95 the deadline
+/// (seconds after the earliest; none last), 32–63 the report (seconds after
+/// the earliest), 0–31 the index. `None` if a key does not fit: a score
+/// that is not a whole number of hundredths (or is -0.0), or a spread of
+/// scores, deadlines or reports beyond 32 bits, or 2³² orders or more.
+fn packed_keys(keys: &[(f64, i64, i64)]) -> Option<Vec<u128>> {
+    if u32::try_from(keys.len()).is_err() {
+        return None;
+    }
+    let hundredths = |s: f64| {
+        let k = round_half_away(s * 100.0);
+        let fits = k.abs() < 9.0e15 && (k / 100.0).to_bits() == s.to_bits();
+        fits.then_some(k as i64)
+    };
+    let (mut top, mut low) = (i64::MIN, i64::MAX);
+    let (mut due_min, mut due_max) = (i64::MAX, i64::MIN);
+    let (mut rep_min, mut rep_max) = (i64::MAX, i64::MIN);
+    for &(s, d, r) in keys {
+        let k = hundredths(s)?;
+        top = top.max(k);
+        low = low.min(k);
+        if d != i64::MAX {
+            due_min = due_min.min(d);
+            due_max = due_max.max(d);
+        }
+        rep_min = rep_min.min(r);
+        rep_max = rep_max.max(r);
+    }
+    let spread = |lo: i64, hi: i64| hi <= lo || hi.abs_diff(lo) < u64::from(u32::MAX);
+    if !spread(low, top) || !spread(due_min, due_max) || !spread(rep_min, rep_max) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(keys.len());
+    for (i, &(s, d, r)) in keys.iter().enumerate() {
+        let score = top.abs_diff(hundredths(s)?);
+        let due = if d == i64::MAX {
+            u64::from(u32::MAX)
+        } else {
+            d.abs_diff(due_min)
+        };
+        let rep = r.abs_diff(rep_min);
+        out.push(
+            u128::from(score) << 96 | u128::from(due) << 64 | u128::from(rep) << 32 | i as u128,
+        );
+    }
+    Some(out)
+}
+
+/// Sorts packed queue keys on bits 32–127, keeping input (index) order
+/// among equal ones: a least-significant-digit radix sort, one byte per
+/// pass, skipping the bytes every key shares. Short inputs use a
+/// comparison sort (the index in the low bits keeps it stable).
+fn radix_sort(items: &mut Vec<u128>) {
+    let n = items.len();
+    if n < 1024 {
+        items.sort_unstable();
+        return;
+    }
+    let mut counts = [[0usize; 256]; 12];
+    for &k in items.iter() {
+        for (byte, c) in counts.iter_mut().enumerate() {
+            c[(k >> (32 + 8 * byte)) as usize & 0xff] += 1;
+        }
+    }
+    let mut out: Vec<u128> = vec![0; n];
+    for (byte, c) in counts.iter().enumerate() {
+        if c.contains(&n) {
+            continue;
+        }
+        let shift = 32 + 8 * byte;
+        let mut next = [0usize; 256];
+        let mut sum = 0;
+        for (slot, &m) in next.iter_mut().zip(c.iter()) {
+            *slot = sum;
+            sum += m;
+        }
+        for &k in items.iter() {
+            let digit = (k >> shift) as usize & 0xff;
+            let at = next[digit];
+            next[digit] = at + 1;
+            if let Some(slot) = out.get_mut(at) {
+                *slot = k;
+            }
+        }
+        std::mem::swap(items, &mut out);
+    }
+}
+
+/// [`queue_order`] for keys that do not pack: the keys sorted as plain
+/// integers (the score mapped to its total order, reversed).
+fn queue_order_by_comparison(
+    keys: &[(f64, i64, i64)],
+    tie: impl Fn(usize, usize) -> std::cmp::Ordering,
+) -> Vec<usize> {
     let mut keys: Vec<(u64, i64, i64, usize)> = keys
+        .iter()
         .enumerate()
-        .map(|(i, (s, d, r))| (!total_order_bits(s), d, r, i))
+        .map(|(i, &(s, d, r))| (!total_order_bits(s), d, r, i))
         .collect();
     keys.sort_unstable();
     let mut start = 0;
@@ -1174,6 +1471,115 @@ mod tests {
     use crate::dispatch::rules::round_half_away;
     use proptest::prelude::*;
 
+    /// The per-call tables of category and hazard rules give what the
+    /// policy's maps give, for every category and set of hazards, in both
+    /// modes, including categories and hazards the policy leaves out and a
+    /// mode boost for a category it does not name.
+    #[test]
+    fn rule_tables_agree_with_the_policy() {
+        use super::{Context, Raise, classify, round2};
+        use crate::dispatch::policy::{Class, ModeBoost, Policy};
+        use crate::{Category as C, Hazard as H, OperatingMode, demo};
+        use std::collections::BTreeSet;
+        let categories = [
+            C::Plumbing,
+            C::Electrical,
+            C::Gas,
+            C::Elevator,
+            C::DoorsWindows,
+            C::Structure,
+            C::Facilities,
+            C::Hygiene,
+            C::Greening,
+            C::Pest,
+            C::Parking,
+            C::Noise,
+            C::NeighbourDispute,
+            C::Security,
+            C::Delivery,
+            C::MedicalAssistance,
+            C::Complaint,
+            C::Inquiry,
+            C::Other,
+        ];
+        let hazards = [
+            H::WaterIngress,
+            H::Electrical,
+            H::GasSmell,
+            H::ElevatorEntrapment,
+            H::FireSafety,
+        ];
+        let mut thin = Policy::default();
+        thin.categories.remove(&C::Parking);
+        thin.categories.remove(&C::Other);
+        thin.hazards.remove(&H::FireSafety);
+        thin.modes
+            .entry(OperatingMode::ClosedManagement)
+            .or_default()
+            .categories
+            .insert(
+                C::Parking,
+                ModeBoost {
+                    points: 3.456,
+                    min_class: Some(Class::P2),
+                },
+            );
+        let estate = demo::estate();
+        let mut orders = Vec::new();
+        for &c in &categories {
+            for set in 0..1u32 << hazards.len() {
+                let mut o = estate.work_orders[0].clone();
+                o.category = c;
+                o.follow_up_of = None;
+                o.hazards = hazards
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| set >> k & 1 == 1)
+                    .map(|(_, &h)| h)
+                    .collect();
+                orders.push(o);
+            }
+        }
+        let closed_at = chrono::DateTime::parse_from_rfc3339("2022-04-24T10:00:00+08:00").unwrap();
+        let mut modes = BTreeSet::new();
+        let mut unnamed_boosted = false;
+        for policy in [Policy::default(), thin] {
+            for as_of in [demo::now(), closed_at] {
+                let ctx = Context::new(&estate, &policy, as_of).unwrap();
+                modes.insert(ctx.mode);
+                for o in &orders {
+                    let c = o.category;
+                    let want = classify(&policy, o, ctx.mode, None);
+                    assert_eq!(ctx.classify(o, None), want, "{c:?} {:?}", o.hazards);
+                    if c == C::Parking && want.raised_by == Some(Raise::Mode(ctx.mode)) {
+                        unnamed_boosted = true;
+                    }
+                    let a = ctx.assess(o);
+                    let hazard_points = o
+                        .hazards
+                        .iter()
+                        .filter_map(|h| policy.hazards.get(h))
+                        .map(|h| round2(h.points))
+                        .fold(0.0, |x, y| x + y);
+                    assert_eq!(a.parts.hazards.to_bits(), hazard_points.to_bits());
+                    let mode_points = round2(
+                        policy
+                            .modes
+                            .get(&ctx.mode)
+                            .and_then(|m| m.categories.get(&c))
+                            .map_or(0.0, |b| b.points),
+                    );
+                    assert_eq!(a.parts.mode.to_bits(), mode_points.to_bits(), "{c:?}");
+                }
+            }
+        }
+        assert_eq!(modes.len(), 2, "both modes are covered");
+        assert!(
+            unnamed_boosted,
+            "the boost of an unnamed category is applied"
+        );
+    }
+
     #[test]
     fn float_bits_keep_total_order() {
         let xs = [
@@ -1252,6 +1658,82 @@ mod tests {
                     .then(i.cmp(&j))
             });
             prop_assert_eq!(got, want);
+        }
+
+        /// The same on queues long enough for the radix sort, with scores
+        /// of any sign (both zeros, infinities) and runs of equal scores.
+        #[test]
+        fn queue_order_matches_a_comparison_sort_on_long_queues(
+            keys in prop::collection::vec(
+                (
+                    prop_oneof![
+                        3 => (0u16..50).prop_map(|k| f64::from(k) * 0.25),
+                        3 => any::<f64>().prop_filter("not NaN", |x| !x.is_nan()),
+                        1 => prop::sample::select(vec![0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY]),
+                    ],
+                    0i64..3,
+                    any::<i64>(),
+                ),
+                200..700,
+            ),
+        ) {
+            let got = queue_order(keys.iter().copied(), |i, j| i.cmp(&j));
+            let mut want: Vec<usize> = (0..keys.len()).collect();
+            want.sort_by(|&i, &j| {
+                let (x, y) = (&keys[i], &keys[j]);
+                y.0.total_cmp(&x.0)
+                    .then(x.1.cmp(&y.1))
+                    .then(x.2.cmp(&y.2))
+                    .then(i.cmp(&j))
+            });
+            prop_assert_eq!(got, want);
+        }
+
+        /// The same on queues long enough for the radix sort of packed keys:
+        /// scores in hundredths, deadlines with "none" among them, reports
+        /// within days, and runs equal on all three keys.
+        #[test]
+        fn queue_order_matches_a_comparison_sort_when_packed(
+            keys in prop::collection::vec(
+                (
+                    (-300i64..3000).prop_map(|k| k as f64 / 100.0),
+                    prop_oneof![
+                        4 => 1_700_000_000i64..1_700_000_040,
+                        1 => Just(i64::MAX),
+                    ],
+                    1_699_000_000i64..1_699_000_030,
+                ),
+                1024..2500,
+            ),
+        ) {
+            let got = queue_order(keys.iter().copied(), |i, j| j.cmp(&i));
+            let mut want: Vec<usize> = (0..keys.len()).collect();
+            want.sort_by(|&i, &j| {
+                let (x, y) = (&keys[i], &keys[j]);
+                y.0.total_cmp(&x.0)
+                    .then(x.1.cmp(&y.1))
+                    .then(x.2.cmp(&y.2))
+                    .then(j.cmp(&i))
+            });
+            prop_assert_eq!(got, want);
+        }
+
+        /// The id hasher reads little-endian words, the last one zero-padded.
+        #[test]
+        fn id_hash_reads_little_endian_zero_padded_words(
+            bytes in proptest::collection::vec(any::<u8>(), 0..40),
+        ) {
+            use std::hash::Hasher;
+            let mut h = super::IdHasher::default();
+            h.write(&bytes);
+            let mut want = 0u64;
+            for chunk in bytes.chunks(8) {
+                let mut word = [0u8; 8];
+                word[..chunk.len()].copy_from_slice(chunk);
+                want = (want.rotate_left(5) ^ u64::from_le_bytes(word))
+                    .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            }
+            prop_assert_eq!(h.finish(), want);
         }
 
         /// Applying a permutation in place equals building it anew.
