@@ -1097,7 +1097,10 @@ fn packed_keys(keys: &[(f64, i64, i64)]) -> Option<Vec<u128>> {
     }
     let hundredths = |s: f64| {
         let k = round_half_away(s * 100.0);
-        let fits = k.abs() < 9.0e15 && (k / 100.0).to_bits() == s.to_bits();
+        // -0.0 would pack equal to 0.0, which the queue puts first.
+        let fits = k.abs() < 9.0e15
+            && (k / 100.0).to_bits() == s.to_bits()
+            && s.to_bits() != (-0.0f64).to_bits();
         fits.then_some(k as i64)
     };
     let (mut top, mut low) = (i64::MIN, i64::MAX);
@@ -1580,6 +1583,40 @@ mod tests {
         );
     }
 
+    /// The queue order of keys by a plain comparison sort (`tie` last).
+    fn compared(
+        keys: &[(f64, i64, i64)],
+        tie: impl Fn(usize, usize) -> std::cmp::Ordering,
+    ) -> Vec<usize> {
+        let mut want: Vec<usize> = (0..keys.len()).collect();
+        want.sort_by(|&i, &j| {
+            let (x, y) = (&keys[i], &keys[j]);
+            y.0.total_cmp(&x.0)
+                .then(x.1.cmp(&y.1))
+                .then(x.2.cmp(&y.2))
+                .then(tie(i, j))
+        });
+        want
+    }
+
+    /// -0.0 is a whole number of hundredths but must not pack equal to 0.0,
+    /// which the queue puts first.
+    #[test]
+    fn signed_zero_scores_keep_their_order_in_long_queues() {
+        let scores = [0.0, -0.0, 0.01, -0.01];
+        let keys: Vec<(f64, i64, i64)> = (0..2000)
+            .map(|i| (scores[i % 4], 1_700_000_000, 1_699_000_000 + (i % 7) as i64))
+            .collect();
+        let got = queue_order(keys.iter().copied(), |i, j| i.cmp(&j));
+        assert_eq!(got, compared(&keys, |i, j| i.cmp(&j)));
+        let zero = got.iter().position(|&i| keys[i].0.to_bits() == 0).unwrap();
+        let negative_zero = got
+            .iter()
+            .position(|&i| keys[i].0.to_bits() == (-0.0f64).to_bits())
+            .unwrap();
+        assert!(zero < negative_zero);
+    }
+
     #[test]
     fn float_bits_keep_total_order() {
         let xs = [
@@ -1678,15 +1715,7 @@ mod tests {
             ),
         ) {
             let got = queue_order(keys.iter().copied(), |i, j| i.cmp(&j));
-            let mut want: Vec<usize> = (0..keys.len()).collect();
-            want.sort_by(|&i, &j| {
-                let (x, y) = (&keys[i], &keys[j]);
-                y.0.total_cmp(&x.0)
-                    .then(x.1.cmp(&y.1))
-                    .then(x.2.cmp(&y.2))
-                    .then(i.cmp(&j))
-            });
-            prop_assert_eq!(got, want);
+            prop_assert_eq!(got, compared(&keys, |i, j| i.cmp(&j)));
         }
 
         /// The same on queues long enough for the radix sort of packed keys:
@@ -1707,15 +1736,7 @@ mod tests {
             ),
         ) {
             let got = queue_order(keys.iter().copied(), |i, j| j.cmp(&i));
-            let mut want: Vec<usize> = (0..keys.len()).collect();
-            want.sort_by(|&i, &j| {
-                let (x, y) = (&keys[i], &keys[j]);
-                y.0.total_cmp(&x.0)
-                    .then(x.1.cmp(&y.1))
-                    .then(x.2.cmp(&y.2))
-                    .then(j.cmp(&i))
-            });
-            prop_assert_eq!(got, want);
+            prop_assert_eq!(got, compared(&keys, |i, j| j.cmp(&i)));
         }
 
         /// The id hasher reads little-endian words, the last one zero-padded.
