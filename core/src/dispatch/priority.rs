@@ -1067,22 +1067,32 @@ fn queue_order(
     };
     radix_sort(&mut packed);
     let index = |k: u128| (k & u128::from(u32::MAX)) as usize;
+    break_ties(&mut packed, |k| k >> 32, |x, y| tie(index(*x), index(*y)));
+    packed.into_iter().map(index).collect()
+}
+
+/// Sorts each run of sorted `items` that is equal on `key` by `tie` (a
+/// stable sort: items `tie` finds equal keep their order).
+fn break_ties<T, K: PartialEq>(
+    items: &mut [T],
+    key: impl Fn(&T) -> K,
+    tie: impl Fn(&T, &T) -> std::cmp::Ordering,
+) {
     let mut start = 0;
-    while start < packed.len() {
-        let head = packed.get(start).map(|k| k >> 32);
-        let end = packed
+    while start < items.len() {
+        let head = items.get(start).map(&key);
+        let end = items
             .iter()
             .skip(start + 1)
-            .position(|k| Some(k >> 32) != head)
-            .map_or(packed.len(), |n| start + 1 + n);
+            .position(|k| Some(key(k)) != head)
+            .map_or(items.len(), |n| start + 1 + n);
         if end - start > 1
-            && let Some(run) = packed.get_mut(start..end)
+            && let Some(run) = items.get_mut(start..end)
         {
-            run.sort_by(|x, y| tie(index(*x), index(*y)));
+            run.sort_by(&tie);
         }
         start = end;
     }
-    packed.into_iter().map(index).collect()
 }
 
 /// The queue keys packed into integers whose order is the queue's: bits
@@ -1103,13 +1113,15 @@ fn packed_keys(keys: &[(f64, i64, i64)]) -> Option<Vec<u128>> {
             && s.to_bits() != (-0.0f64).to_bits();
         fits.then_some(k as i64)
     };
-    let (mut top, mut low) = (i64::MIN, i64::MAX);
+    let scores: Vec<i64> = keys
+        .iter()
+        .map(|&(s, _, _)| hundredths(s))
+        .collect::<Option<_>>()?;
+    let top = scores.iter().copied().max().unwrap_or(0);
+    let low = scores.iter().copied().min().unwrap_or(0);
     let (mut due_min, mut due_max) = (i64::MAX, i64::MIN);
     let (mut rep_min, mut rep_max) = (i64::MAX, i64::MIN);
-    for &(s, d, r) in keys {
-        let k = hundredths(s)?;
-        top = top.max(k);
-        low = low.min(k);
+    for &(_, d, r) in keys {
         if d != i64::MAX {
             due_min = due_min.min(d);
             due_max = due_max.max(d);
@@ -1122,8 +1134,8 @@ fn packed_keys(keys: &[(f64, i64, i64)]) -> Option<Vec<u128>> {
         return None;
     }
     let mut out = Vec::with_capacity(keys.len());
-    for (i, &(s, d, r)) in keys.iter().enumerate() {
-        let score = top.abs_diff(hundredths(s)?);
+    for (i, (&(_, d, r), &k)) in keys.iter().zip(&scores).enumerate() {
+        let score = top.abs_diff(k);
         let due = if d == i64::MAX {
             u64::from(u32::MAX)
         } else {
@@ -1189,21 +1201,7 @@ fn queue_order_by_comparison(
         .map(|(i, &(s, d, r))| (!total_order_bits(s), d, r, i))
         .collect();
     keys.sort_unstable();
-    let mut start = 0;
-    while start < keys.len() {
-        let head = keys.get(start).map(|k| (k.0, k.1, k.2));
-        let end = keys
-            .iter()
-            .skip(start + 1)
-            .position(|k| Some((k.0, k.1, k.2)) != head)
-            .map_or(keys.len(), |n| start + 1 + n);
-        if end - start > 1
-            && let Some(run) = keys.get_mut(start..end)
-        {
-            run.sort_by(|x, y| tie(x.3, y.3));
-        }
-        start = end;
-    }
+    break_ties(&mut keys, |k| (k.0, k.1, k.2), |x, y| tie(x.3, y.3));
     keys.into_iter().map(|k| k.3).collect()
 }
 
@@ -1679,26 +1677,16 @@ mod tests {
         fn queue_order_matches_a_comparison_sort(
             keys in prop::collection::vec((0u8..6, 0i64..4, 0i64..4, 0u8..3), 0..60),
         ) {
-            let score = |k: &(u8, i64, i64, u8)| f64::from(k.0) * 0.5 - 1.0;
-            let got = queue_order(
-                keys.iter().map(|k| (score(k), k.1, k.2)),
-                |i, j| keys[i].3.cmp(&keys[j].3).then(i.cmp(&j)),
-            );
-            let mut want: Vec<usize> = (0..keys.len()).collect();
-            want.sort_by(|&i, &j| {
-                let (x, y) = (&keys[i], &keys[j]);
-                score(y)
-                    .total_cmp(&score(x))
-                    .then(x.1.cmp(&y.1))
-                    .then(x.2.cmp(&y.2))
-                    .then(x.3.cmp(&y.3))
-                    .then(i.cmp(&j))
-            });
-            prop_assert_eq!(got, want);
+            let triples: Vec<(f64, i64, i64)> =
+                keys.iter().map(|k| (f64::from(k.0) * 0.5 - 1.0, k.1, k.2)).collect();
+            let tie = |i: usize, j: usize| keys[i].3.cmp(&keys[j].3).then(i.cmp(&j));
+            let got = queue_order(triples.iter().copied(), tie);
+            prop_assert_eq!(got, compared(&triples, tie));
         }
 
-        /// The same on queues long enough for the radix sort, with scores
-        /// of any sign (both zeros, infinities) and runs of equal scores.
+        /// The same on longer queues with scores of any sign (both zeros,
+        /// infinities) and runs of equal scores: mostly keys that do not
+        /// pack, so the comparison path.
         #[test]
         fn queue_order_matches_a_comparison_sort_on_long_queues(
             keys in prop::collection::vec(
