@@ -36,6 +36,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use super::evaluate::analyse;
 use super::problem::{OFF, Problem};
 use super::rules::Score;
 use super::state::{Change, State};
@@ -140,6 +141,16 @@ impl Rng {
     }
 }
 
+/// Fractions of the budget where a best roster with hard violations is
+/// repaired by the relaxed whole-row DP.
+const REPAIR_AT: [f64; 2] = [0.5, 0.85];
+/// Problems whose days × values are at most this are repaired a whole row
+/// at a time.
+const REPAIR_WHOLE_ROW: usize = 6000;
+/// Days of a repair window (on longer horizons with more values).
+const REPAIR_DAYS: usize = 84;
+/// Longest share of the time limit one repair may take.
+const REPAIR_SHARE: f64 = 0.1;
 /// Longest ejection chain (links).
 const CHAIN_LINKS: usize = 3;
 /// Share (%) of the DP moves that are ejection chains.
@@ -173,6 +184,17 @@ fn lambda_hard(pb: &Problem) -> i64 {
     max_soft
         .saturating_mul(pb.days as i64 + 1)
         .saturating_mul(1000)
+}
+
+/// Window `a..=b` widened so that no weekend is cut in two.
+fn whole_weekends(pb: &Problem, mut a: usize, mut b: usize) -> (usize, usize) {
+    if a > 0 && pb.weekend_of[a] >= 0 && pb.weekend_of[a - 1] == pb.weekend_of[a] {
+        a -= 1;
+    }
+    if b + 1 < pb.days && pb.weekend_of[b] >= 0 && pb.weekend_of[b + 1] == pb.weekend_of[b] {
+        b += 1;
+    }
+    (a, b)
 }
 
 fn scalar(s: Score, lambda: i64) -> i64 {
@@ -394,7 +416,7 @@ impl<'a> Search<'a, '_> {
                 target = Some((slot / n_acts, (slot % n_acts) as u16 + 1));
             }
         }
-        let (mut a, mut b) = if days <= 7 {
+        let (a, b) = if days <= 7 {
             (0, days - 1)
         } else {
             let w = (7 * (1 + self.rng.below(2))).min(days);
@@ -408,12 +430,7 @@ impl<'a> Search<'a, '_> {
             };
             (a, a + w - 1)
         };
-        if a > 0 && pb.weekend_of[a] >= 0 && pb.weekend_of[a - 1] == pb.weekend_of[a] {
-            a -= 1;
-        }
-        if b + 1 < days && pb.weekend_of[b] >= 0 && pb.weekend_of[b + 1] == pb.weekend_of[b] {
-            b += 1;
-        }
+        let (a, b) = whole_weekends(pb, a, b);
         let r = self.rng.below(100);
         let k = if r < 50 {
             1
@@ -509,18 +526,12 @@ impl<'a> Search<'a, '_> {
             let w = 7 + self.rng.below(8);
             let lo = (d + 1).saturating_sub(w);
             let hi = d.min(days.saturating_sub(w));
-            let mut a = if hi >= lo {
+            let a = if hi >= lo {
                 lo + self.rng.below(hi - lo + 1)
             } else {
                 0
             };
-            let mut b = (a + w - 1).min(days - 1);
-            if a > 0 && pb.weekend_of[a] >= 0 && pb.weekend_of[a - 1] == pb.weekend_of[a] {
-                a -= 1;
-            }
-            if b + 1 < days && pb.weekend_of[b] >= 0 && pb.weekend_of[b + 1] == pb.weekend_of[b] {
-                b += 1;
-            }
+            let (a, b) = whole_weekends(pb, a, (a + w - 1).min(days - 1));
             let noise = Some((&mut self.rng, DP_NOISE));
             let Some(vals) = self
                 .dp
@@ -624,6 +635,65 @@ impl<'a> Search<'a, '_> {
         }
         self.note_best();
         Some(improved)
+    }
+
+    /// Feasibility repair: around each hard violation of a person, the
+    /// relaxed DP gives them its best row on a window of about three months
+    /// (the whole row on short horizons, or for a violation without a
+    /// date), which can move work between weeks where the search's short
+    /// windows cannot. A row is kept when the score improves with hard
+    /// violations outweighing any soft gain. Two passes; stops at `frac` of
+    /// the time limit.
+    fn repair(&mut self, frac: f64) {
+        let pb = self.pb;
+        let days = pb.days;
+        let saved = self.lambda;
+        self.lambda = saved.max(lambda_hard(pb));
+        for _ in 0..2 {
+            let spots: Vec<(usize, Option<usize>)> = analyse(pb, &self.st.x, &[])
+                .1
+                .into_iter()
+                .filter(|f| f.cost.hard > 0)
+                .filter_map(|f| f.person.map(|p| (p, f.days.first().copied())))
+                .collect();
+            if spots.is_empty() {
+                break;
+            }
+            let mut done: Vec<(usize, usize, usize)> = Vec::new();
+            for (p, day) in spots {
+                if self.expired(frac) {
+                    break;
+                }
+                let whole = days <= 2 * REPAIR_DAYS || days * pb.values() <= REPAIR_WHOLE_ROW;
+                let (a, b) = match day {
+                    Some(d) if !whole => {
+                        let a = d.saturating_sub(REPAIR_DAYS / 2).min(days - REPAIR_DAYS);
+                        (a, a + REPAIR_DAYS - 1)
+                    }
+                    _ => (0, days - 1),
+                };
+                let (a, b) = whole_weekends(pb, a, b);
+                if done
+                    .iter()
+                    .any(|&(q, x, y)| q == p && x <= day.unwrap_or(0) && day.unwrap_or(days) <= y)
+                {
+                    continue;
+                }
+                done.push((p, a, b));
+                let Some(vals) = self.dp.relaxed_row(&self.st, p, a, b, self.lambda, None) else {
+                    continue;
+                };
+                diff_row(&self.st, p, a, &vals, &mut self.buf);
+                self.apply_buf();
+                if scalar(self.st.pending(), self.lambda) < 0 {
+                    self.st.commit();
+                } else {
+                    self.st.undo();
+                }
+            }
+        }
+        self.lambda = saved;
+        self.note_best();
     }
 
     /// Sweeps until one no longer improves (at most `max` sweeps).
@@ -749,6 +819,9 @@ pub(crate) fn run(
     let t0 = initial_temperature(&mut s);
     let t_end = 0.3f64.min(t0);
     let mut temperature = t0;
+    // Points (fractions of the budget) where a best roster that still has
+    // hard violations is repaired and the search goes on from it.
+    let mut repairs = REPAIR_AT.iter().copied().peekable();
     let mut stopped_by = "move_limit";
     let mut stalled: u64 = 0;
     let dp_every: u64 = DP_EVERY;
@@ -779,6 +852,13 @@ pub(crate) fn run(
                 frac_moves.max(frac_time)
             };
             temperature = t0 * (t_end / t0).powf(frac.min(1.0));
+            if let Some(at) = repairs.next_if(|&at| frac >= at)
+                && s.best_score.hard > 0
+            {
+                s.st = State::new(pb, s.best.clone());
+                s.repair(at + REPAIR_SHARE);
+                stalled = 0;
+            }
             if s.hooks.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
                 stopped_by = "cancelled";
                 break;
@@ -888,7 +968,6 @@ fn initial_temperature(s: &mut Search<'_, '_>) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::roster::evaluate::analyse;
     use crate::roster::nsp;
 
     fn instance(n: usize) -> Problem {
@@ -951,6 +1030,84 @@ mod tests {
     fn dp_moves_keep_the_score_exact_on_instance7() {
         for seed in 0..3 {
             dp_moves_keep_the_score_exact(7, seed);
+        }
+    }
+
+    /// A roster with many hard violations: the construction followed by
+    /// random moves, all kept.
+    fn broken(pb: &Problem, seed: u64) -> Search<'_, 'static> {
+        let init = vec![OFF; pb.people.len() * pb.days];
+        let budget = Budget {
+            moves: Some(1),
+            seconds: None,
+            seed,
+        };
+        let mut s = Search::new(pb, init, budget, Hooks::default());
+        s.construct();
+        for _ in 0..400 {
+            if s.propose() {
+                let buf = std::mem::take(&mut s.buf);
+                s.st.apply(&buf);
+                s.st.commit();
+                s.buf = buf;
+            }
+        }
+        s.best_score = Score {
+            hard: i64::MAX,
+            soft: 0,
+        };
+        s
+    }
+
+    /// The relaxed whole-row DP gives each person a row that breaks none of
+    /// their own hard rules (runs, days off, successions, totals, weekends,
+    /// shift types), whatever the rest of the roster.
+    #[test]
+    fn relaxed_rows_keep_each_persons_hard_rules() {
+        for n in [1, 7] {
+            let pb = instance(n);
+            let mut s = broken(&pb, 5);
+            let lambda = lambda_hard(&pb);
+            let mut checked = 0;
+            for p in 0..pb.people.len() {
+                let row =
+                    s.dp.relaxed_row(&s.st, p, 0, pb.days - 1, lambda, None)
+                        .expect("a row");
+                assert_eq!(row.len(), pb.days);
+                for (d, &v) in row.iter().enumerate() {
+                    assert!(pb.is_allowed(p, d, v));
+                }
+                diff_row(&s.st, p, 0, &row, &mut s.buf);
+                s.apply_buf();
+                let own: Vec<String> = analyse(&pb, &s.st.x, &[])
+                    .1
+                    .into_iter()
+                    .filter(|f| f.person == Some(p) && f.cost.hard > 0)
+                    .map(|f| f.message)
+                    .collect();
+                assert!(own.is_empty(), "instance {n}, person {p}: {own:?}");
+                s.st.undo();
+                checked += 1;
+            }
+            assert!(checked > 0);
+        }
+    }
+
+    /// The repair keeps the incremental score exact, never adds a hard
+    /// violation, and here removes all of them.
+    #[test]
+    fn repair_removes_hard_violations() {
+        for (n, seed) in [(1, 1), (7, 2), (7, 3)] {
+            let pb = instance(n);
+            let mut s = broken(&pb, seed);
+            let before = s.st.score;
+            s.repair(1.0);
+            assert_eq!(s.st.score, analyse(&pb, &s.st.x, &[]).0);
+            assert!(s.st.score.hard <= before.hard);
+            if before.hard > 0 {
+                assert_eq!(s.st.score.hard, 0, "instance {n} from {before:?}");
+            }
+            assert_eq!(s.best_score, s.st.score);
         }
     }
 
