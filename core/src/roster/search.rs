@@ -673,10 +673,15 @@ impl<'a> Search<'a, '_> {
                     _ => (0, days - 1),
                 };
                 let (a, b) = whole_weekends(pb, a, b);
-                if done
-                    .iter()
-                    .any(|&(q, x, y)| q == p && x <= day.unwrap_or(0) && day.unwrap_or(days) <= y)
-                {
+                // Already given a window that holds this violation.
+                let held = |&(q, x, y): &(usize, usize, usize)| {
+                    q == p
+                        && match day {
+                            Some(d) => x <= d && d <= y,
+                            None => x == 0 && y + 1 == days,
+                        }
+                };
+                if done.iter().any(held) {
                     continue;
                 }
                 done.push((p, a, b));
