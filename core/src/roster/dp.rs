@@ -73,8 +73,7 @@ impl Dp {
     /// limits (`room`), one change of type at a time, each the cheapest by
     /// the marginal costs and successions that moves a day from an
     /// over-used type to one with room (`edges`: the values just before
-    /// and after the window). Returns the excess left and what the changes
-    /// cost.
+    /// and after the window). Returns the excess left.
     #[allow(clippy::too_many_arguments)]
     fn fix_types(
         &self,
@@ -85,9 +84,8 @@ impl Dp {
         out: &mut [u16],
         room: &[(usize, i32)],
         succ: &[i64],
-    ) -> (i64, i64) {
+    ) -> i64 {
         let nv = pb.values();
-        let mut added = 0;
         let mut left = vec![i64::MAX; pb.shifts.len()];
         for &(t, l) in room {
             left[t] = i64::from(l.max(0));
@@ -127,8 +125,7 @@ impl Dp {
                     }
                 }
             }
-            let Some((d, i, v)) = best else { break };
-            added += d;
+            let Some((_, i, v)) = best else { break };
             if let Some(t) = pb.shift_of(out[i]) {
                 used[t] -= 1;
             }
@@ -137,20 +134,20 @@ impl Dp {
             }
             out[i] = v;
         }
-        let excess = used.iter().zip(&left).map(|(&u, &l)| (u - l).max(0)).sum();
-        (excess, added)
+        used.iter().zip(&left).map(|(&u, &l)| (u - l).max(0)).sum()
     }
 
-    /// Adds `step` to the marginal cost of every reachable value `v` on
-    /// window day `i` where `hit(i, v)`.
-    fn add_price(&mut self, len: usize, nv: usize, step: i64, hit: impl Fn(usize, u16) -> bool) {
-        if step == 0 {
-            return;
-        }
-        for i in 0..len {
-            for v in 0..nv {
+    /// Adds `step` to the marginal cost of shift type `t` on every day of
+    /// the window (`len` days) where it can be worked.
+    fn price_type(&mut self, pb: &Problem, len: usize, t: usize, step: i64) {
+        let nv = pb.values();
+        for v in 1..nv {
+            if pb.shift_of(v as u16) != Some(t) {
+                continue;
+            }
+            for i in 0..len {
                 let c = &mut self.mc[i * nv + v];
-                if *c < INF && hit(i, v as u16) {
+                if *c < INF {
                     *c += step;
                 }
             }
@@ -181,7 +178,8 @@ impl Dp {
     /// until the limit holds), and shift types over their limit are changed
     /// to types with room where that costs least. The exact score judges
     /// the row. Fast enough for a year, so work can move between months,
-    /// which the search's windows cannot do.
+    /// which the search's windows cannot do. A window should not cut a
+    /// weekend in two (its weekend would count on both sides).
     pub fn relaxed_row(
         &mut self,
         st: &State<'_>,
@@ -189,9 +187,8 @@ impl Dp {
         a: usize,
         b: usize,
         lambda: i64,
-        noise: Option<(&mut Rng, i64)>,
     ) -> Option<Vec<u16>> {
-        self.solve(st, p, a, b, lambda, noise, None, true)
+        self.solve(st, p, a, b, lambda, None, None, true)
     }
 
     #[allow(clippy::too_many_lines, clippy::too_many_arguments)]
@@ -511,21 +508,11 @@ impl Dp {
                 }
             }
         }
-        // Prices start at a quarter of the heaviest soft weight (so the
-        // cover still decides among rows that keep the limits) and double
-        // while a limit is still broken.
-        let soft_step = if relaxed {
-            let mut w = 1;
-            for d in &pb.demand {
-                w = w.max(d.under.soft).max(d.over.soft);
-            }
-            (w / 4).max(1)
-        } else {
-            0
-        };
+        // The relaxed DP's weekend price starts at a quarter of the heaviest
+        // soft weight (so the cover still decides among rows that keep the
+        // limit) and doubles while the limit is broken.
+        let first_weekend_price = (pb.heaviest_soft() / 4).max(1);
         let mut fallback: Option<(i64, Vec<u16>)> = None;
-        let mut feasible: Option<(i64, Vec<u16>)> = None;
-        let mut price = vec![0i64; pb.shifts.len()];
         let mut weekend_price = 0i64;
         // The lowest weekend price known to be high enough.
         let mut weekend_hi = INF;
@@ -850,7 +837,7 @@ impl Dp {
                 }
             }
             if best.0 >= INF {
-                return feasible.or(fallback).map(|(_, row)| row);
+                return fallback.map(|(_, row)| row);
             }
             // Backtrack.
             let mut out = vec![OFF; len];
@@ -864,48 +851,39 @@ impl Dp {
                 }
                 j = from as usize;
             }
-            // Types over their limit cost more on every day of the window:
-            // doubling steps from a quarter of the rule's cost.
-            let step = (type_cost / 4).max(1).saturating_mul(1 << round.min(30));
-            // Weekends the row works.
-            let mut worked = 0i64;
-            let mut last = -1;
-            for (i, &v) in out.iter().enumerate() {
-                let wk = pb.weekend_of[a + i];
-                if v != OFF && wk >= 0 && wk != last {
-                    last = wk;
-                    worked += 1;
-                }
-            }
-            let row_price: i64 = out
-                .iter()
-                .map(|&v| pb.shift_of(v).map_or(0, |t| price[t]))
-                .sum::<i64>()
-                + worked * weekend_price;
             let mut excess = 0i64;
-            let mut fixed = 0;
             if relaxed {
                 let edges = (
                     prev_v.unwrap_or(OFF),
                     if b + 1 < days { row(b + 1) } else { OFF },
                 );
-                let (e, d) = self.fix_types(pb, p, a, edges, &mut out, &room, &succ);
-                excess += e;
-                fixed = d;
-            }
-            for &(t, left) in &room {
-                if relaxed || bind.is_some_and(|(bt, _)| bt == t) {
-                    continue;
-                }
-                let used = out.iter().filter(|&&v| pb.shift_of(v) == Some(t)).count() as i64;
-                let g = used - i64::from(left.max(0));
-                if g > 0 {
-                    excess += g;
-                    price[t] = price[t].saturating_add(step);
-                    self.add_price(len, nv, step, |_, v| pb.shift_of(v) == Some(t));
+                excess += self.fix_types(pb, p, a, edges, &mut out, &room, &succ);
+            } else {
+                // Types over their limit cost more on every day of the
+                // window: doubling steps from a quarter of the rule's cost.
+                let step = (type_cost / 4).max(1).saturating_mul(1 << round.min(30));
+                for &(t, left) in &room {
+                    if bind.is_some_and(|(bt, _)| bt == t) {
+                        continue;
+                    }
+                    let used = out.iter().filter(|&&v| pb.shift_of(v) == Some(t)).count() as i64;
+                    let g = used - i64::from(left.max(0));
+                    if g > 0 {
+                        excess += g;
+                        self.price_type(pb, len, t, step);
+                    }
                 }
             }
             if relaxed && max_weekends < i64::from(NO_LIMIT) {
+                let mut worked = 0i64;
+                let mut last = -1;
+                for (i, &v) in out.iter().enumerate() {
+                    let wk = pb.weekend_of[a + i];
+                    if v != OFF && wk >= 0 && wk != last {
+                        last = wk;
+                        worked += 1;
+                    }
+                }
                 // Doubling until enough, then bisection.
                 let g = out_weekends + worked - max_weekends;
                 if g > 0 {
@@ -913,27 +891,19 @@ impl Dp {
                     weekend_price = if weekend_hi < INF {
                         (weekend_price + weekend_hi + 1) / 2
                     } else {
-                        weekend_price.saturating_mul(2).max(soft_step)
+                        weekend_price.saturating_mul(2).max(first_weekend_price)
                     };
                 } else {
                     weekend_hi = weekend_price;
                 }
             }
             if excess == 0 {
-                if !relaxed {
-                    return Some(out);
-                }
-                // The cheapest row that keeps the limits, by its cost
-                // without prices; a few more rounds may find a cheaper one.
-                let cost = best.0 - row_price + fixed;
-                if feasible.as_ref().is_none_or(|(c, _)| cost < *c) {
-                    feasible = Some((cost, out));
-                }
-                break;
-            } else if fallback.as_ref().is_none_or(|(e, _)| excess < *e) {
+                return Some(out);
+            }
+            if fallback.as_ref().is_none_or(|(e, _)| excess < *e) {
                 fallback = Some((excess, out));
             }
         }
-        feasible.or(fallback).map(|(_, row)| row)
+        fallback.map(|(_, row)| row)
     }
 }

@@ -212,6 +212,14 @@ pub(crate) struct Problem {
 }
 
 impl Problem {
+    /// The heaviest soft weight of a cover slot or a cell (at least 1): the
+    /// scale the search weighs hard units and prices against.
+    pub fn heaviest_soft(&self) -> i64 {
+        let cover = self.demand.iter().map(|d| d.under.soft.max(d.over.soft));
+        let cells = self.cell.iter().map(|c| c.soft);
+        cover.chain(cells).fold(1, i64::max)
+    }
+
     /// Number of values (`acts + 1`).
     pub fn values(&self) -> usize {
         self.acts.len() + 1

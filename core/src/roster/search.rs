@@ -160,28 +160,14 @@ const STALL_PER_CELL: u64 = 4000;
 
 /// The weight of one hard unit against soft units in the acceptance test.
 fn lambda(pb: &Problem) -> i64 {
-    let mut max_soft = 1;
-    for d in &pb.demand {
-        max_soft = max_soft.max(d.under.soft).max(d.over.soft);
-    }
-    for c in &pb.cell {
-        max_soft = max_soft.max(c.soft);
-    }
     let k: f64 = HARD_WEIGHT_FACTOR;
-    ((max_soft as f64 * k) as i64).max(1)
+    ((pb.heaviest_soft() as f64 * k) as i64).max(1)
 }
 
 /// A hard unit far heavier than any soft one, for the final polish (which
 /// must not trade a hard violation for soft gains).
 fn lambda_hard(pb: &Problem) -> i64 {
-    let mut max_soft = 1;
-    for d in &pb.demand {
-        max_soft = max_soft.max(d.under.soft).max(d.over.soft);
-    }
-    for c in &pb.cell {
-        max_soft = max_soft.max(c.soft);
-    }
-    max_soft
+    pb.heaviest_soft()
         .saturating_mul(pb.days as i64 + 1)
         .saturating_mul(1000)
 }
@@ -649,6 +635,7 @@ impl<'a> Search<'a, '_> {
         let days = pb.days;
         let saved = self.lambda;
         self.lambda = saved.max(lambda_hard(pb));
+        let whole = days <= 2 * REPAIR_DAYS || days * pb.values() <= REPAIR_WHOLE_ROW;
         for _ in 0..2 {
             let spots: Vec<(usize, Option<usize>)> = analyse(pb, &self.st.x, &[])
                 .1
@@ -664,7 +651,6 @@ impl<'a> Search<'a, '_> {
                 if self.expired(frac) {
                     break;
                 }
-                let whole = days <= 2 * REPAIR_DAYS || days * pb.values() <= REPAIR_WHOLE_ROW;
                 let (a, b) = match day {
                     Some(d) if !whole => {
                         let a = d.saturating_sub(REPAIR_DAYS / 2).min(days - REPAIR_DAYS);
@@ -685,7 +671,7 @@ impl<'a> Search<'a, '_> {
                     continue;
                 }
                 done.push((p, a, b));
-                let Some(vals) = self.dp.relaxed_row(&self.st, p, a, b, self.lambda, None) else {
+                let Some(vals) = self.dp.relaxed_row(&self.st, p, a, b, self.lambda) else {
                     continue;
                 };
                 diff_row(&self.st, p, a, &vals, &mut self.buf);
@@ -1076,7 +1062,7 @@ mod tests {
             let mut checked = 0;
             for p in 0..pb.people.len() {
                 let row =
-                    s.dp.relaxed_row(&s.st, p, 0, pb.days - 1, lambda, None)
+                    s.dp.relaxed_row(&s.st, p, 0, pb.days - 1, lambda)
                         .expect("a row");
                 assert_eq!(row.len(), pb.days);
                 for (d, &v) in row.iter().enumerate() {
