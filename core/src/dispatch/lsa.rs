@@ -15,6 +15,13 @@
 //! search over reduced costs from the new row to the nearest free column (or
 //! the outside); potentials are then shifted so that the path becomes tight,
 //! and the path is flipped.
+//!
+//! Speed: each search step relaxes one row against every column in order
+//! (scanned columns are masked by their values rather than skipped), so the
+//! pass has no branches and vectorises; every column that reaches the least
+//! distance is taken at once (integer costs tie often), and the search stops
+//! as soon as one of them is free. Predecessors are not stored during the
+//! passes but found afterwards for the few columns on the path.
 
 use crate::{Error, ErrorKind, Issue, IssueCode, Result};
 
@@ -22,32 +29,71 @@ const NONE: usize = usize::MAX;
 /// Marks a row that takes its outside option.
 pub(crate) const OUTSIDE: usize = usize::MAX - 1;
 
-/// What the solver keeps per column.
-#[derive(Clone, Copy)]
-struct Col {
-    /// Dual potential.
-    v: f64,
-    /// Shortest-path distance in the current search.
-    dist: f64,
-    /// The row it was reached from in the current search.
-    pred: usize,
-    /// The row assigned to it, or `NONE`.
-    owner: usize,
+/// Lanes of the column passes: four independent chains, which the compiler
+/// turns into vector instructions.
+const LANES: usize = 4;
+
+/// Lowers each column's distance `d[j]` to `base + row[j] - vm[j]` where that
+/// is less, and returns the least distance afterwards. Scanned columns have
+/// `vm = -∞` and `d = +∞`, so they neither change nor count. (Which row set a
+/// distance is worked out afterwards, for the few columns on the path: see
+/// [`Solver::pred`].)
+fn relax(row: &[f64], vm: &[f64], d: &mut [f64], base: f64) -> f64 {
+    let mut lo = [f64::INFINITY; LANES];
+    let mut rows = row.chunks_exact(LANES);
+    let mut vms = vm.chunks_exact(LANES);
+    let mut ds = d.chunks_exact_mut(LANES);
+    for ((r, v), d) in (&mut rows).zip(&mut vms).zip(&mut ds) {
+        for l in 0..LANES {
+            let x = base + r[l] - v[l];
+            d[l] = if x < d[l] { x } else { d[l] };
+            lo[l] = if d[l] < lo[l] { d[l] } else { lo[l] };
+        }
+    }
+    let tail = rows.remainder().iter().zip(vms.remainder());
+    for ((&r, &v), d) in tail.zip(ds.into_remainder()) {
+        let x = base + r - v;
+        *d = if x < *d { x } else { *d };
+        lo[0] = if *d < lo[0] { *d } else { lo[0] };
+    }
+    lo.iter()
+        .fold(f64::INFINITY, |a, &b| if b < a { b } else { a })
 }
 
-/// Working memory of the solver.
+/// Whether some entry of `d` is at most `at`.
+fn any_at_most(d: &[f64], at: f64) -> bool {
+    d.iter().fold(false, |hit, &x| hit | (x <= at))
+}
+
+/// Working memory of the solver. Columns are kept as parallel vectors and
+/// every search pass runs over all of them in order (scanned ones are masked
+/// by their values), so that the passes vectorise.
 struct Solver<'c> {
     cost: &'c [f64],
     n: usize,
     m: usize,
     outside: Option<&'c [f64]>,
     u: Vec<f64>,
-    /// Per column, together: the inner loop touches all four at once.
-    cols: Vec<Col>,
+    /// Column dual potentials.
+    v: Vec<f64>,
+    /// In the current search: `v`, or `-∞` once the column is scanned.
+    vm: Vec<f64>,
+    /// In the current search: the tentative distance of unscanned columns,
+    /// `+∞` once scanned.
+    d: Vec<f64>,
+    /// In the current search: the final distance of scanned columns.
+    dist: Vec<f64>,
+    /// The augmenting path, as (column, row) pairs from its end.
+    path: Vec<(usize, usize)>,
+    /// The row assigned to each column, or `NONE`.
+    owner: Vec<usize>,
     col4row: Vec<usize>,
-    remaining: Vec<usize>,
-    scanned_rows: Vec<usize>,
-    scanned_cols: Vec<usize>,
+    /// Scanned rows, with the `base` of their relaxation.
+    scanned_rows: Vec<(usize, f64)>,
+    /// Scanned columns with their final distance.
+    scanned_cols: Vec<(usize, f64)>,
+    /// Scanned columns whose rows are still to be scanned.
+    todo: Vec<usize>,
 }
 
 impl<'c> Solver<'c> {
@@ -67,18 +113,16 @@ impl<'c> Solver<'c> {
     fn initialise(&mut self) -> bool {
         let (n, m) = (self.n, self.m);
         if n == m && self.outside.is_none() {
-            for col in &mut self.cols {
-                col.v = f64::INFINITY;
-            }
+            self.v.fill(f64::INFINITY);
             for i in 0..n {
                 let row = self.row(i);
-                for (col, &c) in self.cols.iter_mut().zip(row) {
-                    if c < col.v {
-                        col.v = c;
+                for (v, &c) in self.v.iter_mut().zip(row) {
+                    if c < *v {
+                        *v = c;
                     }
                 }
             }
-            if self.cols.iter().any(|c| c.v.is_infinite()) {
+            if self.v.iter().any(|v| v.is_infinite()) {
                 return false;
             }
         }
@@ -86,8 +130,8 @@ impl<'c> Solver<'c> {
             let row = self.row(i);
             let mut best = self.outside_cost(i);
             let mut arg = OUTSIDE;
-            for (j, (&c, col)) in row.iter().zip(&self.cols).enumerate() {
-                let r = c - col.v;
+            for (j, (&c, &v)) in row.iter().zip(&self.v).enumerate() {
+                let r = c - v;
                 if r < best {
                     best = r;
                     arg = j;
@@ -99,35 +143,80 @@ impl<'c> Solver<'c> {
             self.u[i] = best;
             if arg == OUTSIDE {
                 self.col4row[i] = OUTSIDE;
-            } else if let Some(col) = self.cols.get_mut(arg)
-                && col.owner == NONE
+            } else if let Some(owner) = self.owner.get_mut(arg)
+                && *owner == NONE
             {
-                col.owner = i;
+                *owner = i;
                 self.col4row[i] = arg;
             }
         }
         true
     }
 
-    /// Adds row `cur` by a shortest augmenting path; false if none exists.
-    fn augment(&mut self, cur: usize) -> bool {
-        let m = self.m;
-        for col in &mut self.cols {
-            col.dist = f64::INFINITY;
+    /// Moves every unscanned column at distance `≤ at` to the scanned ones
+    /// (and the to-do list); returns a free one among them, if any.
+    fn take(&mut self, at: f64) -> Option<usize> {
+        const BLOCK: usize = 16;
+        let mut free = None;
+        for (b, block) in self.d.chunks_mut(BLOCK).enumerate() {
+            if !any_at_most(block, at) {
+                continue;
+            }
+            for (k, d) in block.iter_mut().enumerate() {
+                if *d <= at {
+                    let j = b * BLOCK + k;
+                    self.scanned_cols.push((j, *d));
+                    if let Some(dist) = self.dist.get_mut(j) {
+                        *dist = *d;
+                    }
+                    *d = f64::INFINITY;
+                    if let Some(vm) = self.vm.get_mut(j) {
+                        *vm = f64::NEG_INFINITY;
+                    }
+                    if self.owner.get(j) == Some(&NONE) {
+                        free.get_or_insert(j);
+                    } else {
+                        self.todo.push(j);
+                    }
+                }
+            }
         }
-        self.remaining.clear();
-        self.remaining.extend((0..m).rev());
+        free
+    }
+
+    /// The row column `j` was reached from in the current search: the first
+    /// scanned row whose relaxation gives its distance `dist` (a row lowers a
+    /// distance only when strictly less, so the first one to give it is the
+    /// one that set it; the same sum in the same order gives the same bits).
+    fn pred(&self, j: usize, dist: f64) -> usize {
+        let v = self.v.get(j).copied().unwrap_or(f64::NAN);
+        self.scanned_rows
+            .iter()
+            .find(|&&(i, base)| {
+                self.cost
+                    .get(i * self.m + j)
+                    .is_some_and(|&c| base + c - v == dist)
+            })
+            .map_or(NONE, |&(i, _)| i)
+    }
+
+    /// Adds row `cur` by a shortest augmenting path (Dijkstra over reduced
+    /// costs, all columns at the least distance taken at once); false if none
+    /// exists.
+    fn augment(&mut self, cur: usize) -> bool {
+        self.d.fill(f64::INFINITY);
+        self.vm.copy_from_slice(&self.v);
         self.scanned_rows.clear();
         self.scanned_cols.clear();
+        self.todo.clear();
 
         let mut min_val = 0.0_f64;
         let mut i = cur;
         let mut outside_dist = f64::INFINITY;
         let mut outside_row = NONE;
-        let sink;
-        loop {
-            self.scanned_rows.push(i);
+        let sink = loop {
             let ui = self.u[i];
+            self.scanned_rows.push((i, min_val - ui));
             if self.outside.is_some() {
                 let r = min_val + self.outside_cost(i) - ui;
                 if r < outside_dist {
@@ -136,81 +225,74 @@ impl<'c> Solver<'c> {
                 }
             }
             let row = self.row(i);
-            let base = min_val - ui;
-            let mut lowest = f64::INFINITY;
-            let mut index = NONE;
-            for (idx, &j) in self.remaining.iter().enumerate() {
-                let (Some(&c), Some(col)) = (row.get(j), self.cols.get_mut(j)) else {
-                    continue;
-                };
-                let r = base + c - col.v;
-                if r < col.dist {
-                    col.pred = i;
-                    col.dist = r;
-                }
-                let dj = col.dist;
-                if dj < lowest || (dj == lowest && col.owner == NONE) {
-                    lowest = dj;
-                    index = idx;
-                }
+            let lowest = relax(row, &self.vm, &mut self.d, min_val - ui);
+            // Columns this row brought to the current distance join it.
+            if lowest <= min_val
+                && let Some(j) = self.take(min_val)
+            {
+                break j;
             }
+            if outside_dist <= min_val {
+                break OUTSIDE;
+            }
+            if let Some(j) = self.todo.pop() {
+                i = self.owner[j];
+                continue;
+            }
+            // Nothing left at this distance: on to the next least one.
             if outside_dist <= lowest && outside_dist.is_finite() {
                 min_val = outside_dist;
-                sink = OUTSIDE;
-                break;
+                break OUTSIDE;
             }
-            if !lowest.is_finite() || index == NONE {
+            if !lowest.is_finite() {
                 return false;
             }
             min_val = lowest;
-            let j = self.remaining.swap_remove(index);
-            self.scanned_cols.push(j);
-            let owner = self.cols.get(j).map_or(NONE, |c| c.owner);
-            if owner == NONE {
-                sink = j;
-                break;
+            if let Some(j) = self.take(min_val) {
+                break j;
             }
-            i = owner;
+            match self.todo.pop() {
+                Some(j) => i = self.owner[j],
+                None => return false,
+            }
+        };
+
+        // The path back from its end to `cur`, found while the potentials
+        // are still those of the search.
+        self.path.clear();
+        let mut j = match sink {
+            OUTSIDE if outside_row == cur => NONE,
+            OUTSIDE => self.col4row.get(outside_row).copied().unwrap_or(NONE),
+            j => j,
+        };
+        while j != NONE {
+            let r = self.pred(j, self.dist.get(j).copied().unwrap_or(f64::NAN));
+            if r == NONE {
+                return false;
+            }
+            self.path.push((j, r));
+            j = if r == cur { NONE } else { self.col4row[r] };
         }
 
         // Shift the potentials so that the path is tight.
         self.u[cur] += min_val;
-        for &r in self.scanned_rows.iter().skip(1) {
-            let c = self.col4row[r];
-            if let Some(dc) = self.cols.get(c).map(|c| c.dist) {
+        for &(c, dc) in &self.scanned_cols {
+            let r = self.owner[c];
+            if r != NONE && r != cur {
                 self.u[r] += min_val - dc;
             }
-        }
-        for &c in &self.scanned_cols {
-            if let Some(col) = self.cols.get_mut(c) {
-                col.v -= min_val - col.dist;
-            }
+            self.v[c] -= min_val - dc;
         }
 
         // Flip the path.
-        let mut j = if sink == OUTSIDE {
-            let r = outside_row;
-            let freed = self.col4row[r];
-            self.col4row[r] = OUTSIDE;
-            if r == cur {
-                return true;
-            }
-            freed
-        } else {
-            sink
-        };
-        loop {
-            let Some(col) = self.cols.get_mut(j) else {
-                return false;
-            };
-            let r = col.pred;
-            col.owner = r;
-            let freed = std::mem::replace(&mut self.col4row[r], j);
-            if r == cur {
-                return true;
-            }
-            j = freed;
+        if sink == OUTSIDE {
+            self.col4row[outside_row] = OUTSIDE;
         }
+        for &(j, r) in &self.path {
+            self.owner[j] = r;
+            self.col4row[r] = j;
+        }
+        true
     }
 }
 
@@ -236,19 +318,16 @@ pub(crate) fn solve(
         m,
         outside,
         u: vec![0.0; n],
-        cols: vec![
-            Col {
-                v: 0.0,
-                dist: f64::INFINITY,
-                pred: NONE,
-                owner: NONE,
-            };
-            m
-        ],
+        v: vec![0.0; m],
+        vm: vec![0.0; m],
+        d: vec![f64::INFINITY; m],
+        dist: vec![f64::INFINITY; m],
+        path: Vec::new(),
+        owner: vec![NONE; m],
         col4row: vec![NONE; n],
-        remaining: Vec::with_capacity(m),
         scanned_rows: Vec::new(),
         scanned_cols: Vec::new(),
+        todo: Vec::new(),
     };
     if !s.initialise() {
         return None;
@@ -395,13 +474,22 @@ pub fn linear_sum_assignment(
             "cost matrix is infeasible: every complete assignment uses a forbidden (infinite) entry",
         ));
     };
-    let mut pairs: Vec<(usize, usize)> = col4row
+    if !transpose {
+        return Ok(((0..n).collect(), col4row));
+    }
+    // Each column of the input has a row; list them in row order.
+    let mut col_of_row = vec![NONE; rows];
+    for (c, &r) in col4row.iter().enumerate() {
+        if let Some(slot) = col_of_row.get_mut(r) {
+            *slot = c;
+        }
+    }
+    Ok(col_of_row
         .iter()
         .enumerate()
-        .map(|(i, &j)| if transpose { (j, i) } else { (i, j) })
-        .collect();
-    pairs.sort_unstable();
-    Ok(pairs.into_iter().unzip())
+        .filter(|&(_, &c)| c != NONE)
+        .map(|(r, &c)| (r, c))
+        .unzip())
 }
 
 #[cfg(test)]
