@@ -955,9 +955,10 @@ pub fn rank_orders<'a>(
     // most orders are closed, the surplus is given back below.
     let mut ranked: Vec<RankedOrder<'a>> = Vec::with_capacity(orders.len());
     let mut keys: Vec<(f64, i64, i64)> = Vec::with_capacity(orders.len());
-    // The orders again, in a small vector of their own: ties are broken on
-    // them, and reaching them through `ranked` would cost a cache miss more.
-    let mut tied: Vec<&'a WorkOrder> = Vec::with_capacity(orders.len());
+    // What ties are broken on, in a small vector of its own, taken while
+    // each order is in cache: reaching the orders again when sorting would
+    // cost a cache miss or two per comparison.
+    let mut tied: Vec<Tie<'a>> = Vec::with_capacity(orders.len());
     for o in orders {
         let t = Timeline::of(o);
         if !t.status.is_open() {
@@ -965,7 +966,7 @@ pub fn rank_orders<'a>(
         }
         let a = ctx.assess_with(o, t);
         keys.push((a.score, active_due(&a.sla), a.timeline.reported));
-        tied.push(o);
+        tied.push(Tie::of(o));
         ranked.push(RankedOrder {
             rank: 0,
             order: a.order,
@@ -983,10 +984,7 @@ pub fn rank_orders<'a>(
         ranked.shrink_to_fit();
     }
     let order = queue_order(keys.into_iter(), |i, j| match (tied.get(i), tied.get(j)) {
-        (Some(a), Some(b)) => a
-            .reported_at
-            .cmp(&b.reported_at)
-            .then_with(|| a.id.cmp(&b.id)),
+        (Some(a), Some(b)) => a.cmp(b),
         _ => i.cmp(&j),
     });
     drop(tied);
@@ -1000,6 +998,47 @@ pub fn rank_orders<'a>(
         starvation_bound_hours: policy.starvation_bound_hours(),
         orders: ranked,
     })
+}
+
+/// An order's last tie-breakers, `(reported_at, id)`, with their leading
+/// parts copied out: the sub-second part of the report and the first 16
+/// bytes of the id (zero-padded, big-endian, so that integer order is byte
+/// order). Only when both parts are equal is the order itself reached.
+struct Tie<'a> {
+    nanos: u32,
+    head: u128,
+    order: &'a WorkOrder,
+}
+
+impl<'a> Tie<'a> {
+    fn of(order: &'a WorkOrder) -> Tie<'a> {
+        let mut head = [0u8; 16];
+        for (h, &b) in head.iter_mut().zip(order.id.as_str().as_bytes()) {
+            *h = b;
+        }
+        Tie {
+            nanos: order.reported_at.timestamp_subsec_nanos(),
+            head: u128::from_be_bytes(head),
+            order,
+        }
+    }
+
+    /// `(reported_at, id)` order, for orders reported in the same second
+    /// (the queue's keys already hold the whole seconds).
+    fn cmp(&self, other: &Tie<'_>) -> std::cmp::Ordering {
+        // Heads that differ order the ids as their bytes do: where one id
+        // is shorter, the other continues with zero bytes after a common
+        // prefix, so it is the longer one and comes later either way.
+        self.nanos
+            .cmp(&other.nanos)
+            .then(self.head.cmp(&other.head))
+            .then_with(|| {
+                self.order
+                    .reported_at
+                    .cmp(&other.order.reported_at)
+                    .then_with(|| self.order.id.cmp(&other.order.id))
+            })
+    }
 }
 
 /// Rearranges `items` so that position `k` holds what was at `order[k]`
@@ -1468,7 +1507,7 @@ fn notice_text(
 
 #[cfg(test)]
 mod tests {
-    use super::{permute, queue_order, total_order_bits};
+    use super::{Tie, permute, queue_order, total_order_bits};
     use crate::dispatch::rules::round_half_away;
     use proptest::prelude::*;
 
@@ -1668,6 +1707,48 @@ mod tests {
             for y in [f64::from_bits(bits), small, small * 100.0 + 0.5] {
                 if !y.is_nan() {
                     prop_assert_eq!(round_half_away(y).to_bits(), y.round().to_bits(), "{}", y);
+                }
+            }
+        }
+
+        /// The tie-breakers' copied parts order orders reported in the same
+        /// second as `(reported_at, id)` does: ids of any length (short or
+        /// sharing their first 16 bytes) and reports
+        /// a few nanoseconds apart, in different offsets.
+        #[test]
+        fn ties_order_as_reported_at_then_id(
+            orders in prop::collection::vec(
+                (
+                    prop_oneof![
+                        "[ab.:]{1,4}",
+                        "WO-2026-11-29-0[0-9]{1,4}",
+                        "[a-c]{15,18}",
+                    ],
+                    0u32..3,
+                    any::<bool>(),
+                ),
+                2..12,
+            ),
+        ) {
+            let made: Vec<crate::WorkOrder> = orders
+                .iter()
+                .map(|(id, nanos, east)| {
+                    let offset = if *east { "+08:00" } else { "+00:00" };
+                    let hour = if *east { 16 } else { 8 };
+                    let text = format!(
+                        r#"{{"id": {}, "category": "plumbing",
+                        "location": {{"kind": "building", "building": "B1"}},
+                        "reported_at": "2026-11-29T{hour:02}:00:00.00000000{nanos}{offset}",
+                        "reported_by": {{"kind": "anonymous"}}, "channel": "phone", "description": "d"}}"#,
+                        serde_json::to_string(id).unwrap(),
+                    );
+                    serde_json::from_str(&text).unwrap()
+                })
+                .collect();
+            for a in &made {
+                for b in &made {
+                    let want = a.reported_at.cmp(&b.reported_at).then_with(|| a.id.cmp(&b.id));
+                    prop_assert_eq!(Tie::of(a).cmp(&Tie::of(b)), want, "{:?} {:?}", a.id, b.id);
                 }
             }
         }
