@@ -118,7 +118,7 @@ impl<'a> Planner<'_, 'a> {
     pub(crate) fn job(&self, o: &'a WorkOrder) -> Job<'a> {
         let a = self.ctx.assess(o);
         let deadline = if a.timeline.responded.is_none() {
-            a.sla.respond_by.map(|d| d.timestamp())
+            a.sla.respond_by_secs()
         } else {
             None
         };
@@ -567,7 +567,7 @@ pub(crate) fn plan<'a>(
         .into_iter()
         .map(|a| {
             let deadline = if a.timeline.responded.is_none() {
-                a.sla.respond_by.map(|d| d.timestamp())
+                a.sla.respond_by_secs()
             } else {
                 None
             };

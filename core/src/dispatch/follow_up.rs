@@ -363,7 +363,7 @@ pub fn follow_ups(
             format!("{en} Class {class}: respond within {respond}, resolve within {resolve}."),
             format!("{zh}优先级 {class}：{respond_zh}内响应，{resolve_zh}内完成。"),
         );
-        let (respond_by, resolve_by) = (a.sla.respond_by, a.sla.resolve_by);
+        let (respond_by, resolve_by) = (a.sla.respond_by(), a.sla.resolve_by());
         proposals.push(FollowUp {
             rule_id: rule.id(),
             trigger: trigger.clone(),

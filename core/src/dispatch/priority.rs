@@ -58,36 +58,176 @@ impl Risk {
 }
 
 /// The SLA clocks of one order at `as_of`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
+///
+/// Instants are kept as seconds and become `DateTime`s when read, so that a
+/// queue of 100,000 orders neither converts nor stores four dates per order
+/// that nobody may look at.
+#[derive(Clone, Copy, PartialEq)]
 pub struct Sla {
+    clock: ClockKind,
+    active: Target,
+    risk: Risk,
+    paused: bool,
+    offset: FixedOffset,
+    cycle_start: i64,
+    respond_by: i64,
+    responded_at: i64,
+    resolve_by: i64,
+    used_percent: f64,
+    time_left_minutes: i64,
+    clock_minutes_left: i64,
+}
+
+/// Marks an absent instant or time left in [`Sla`].
+const NO_TIME: i64 = i64::MIN;
+
+impl Sla {
+    fn instant(&self, secs: i64) -> Option<DateTime<FixedOffset>> {
+        if secs == NO_TIME {
+            return None;
+        }
+        at_offset(secs, self.offset)
+    }
+
     /// Which clock the order's class uses.
-    pub clock: ClockKind,
+    pub fn clock(&self) -> ClockKind {
+        self.clock
+    }
+
     /// When the current cycle started: the report, or the last reopening.
-    #[serde(with = "crate::wire::timestamp")]
-    pub cycle_start: DateTime<FixedOffset>,
+    pub fn cycle_start(&self) -> DateTime<FixedOffset> {
+        self.instant(self.cycle_start)
+            .unwrap_or_else(|| DateTime::UNIX_EPOCH.with_timezone(&self.offset))
+    }
+
     /// When someone must be on site (`None` if the clock paused before then).
-    #[serde(serialize_with = "opt_time")]
-    pub respond_by: Option<DateTime<FixedOffset>>,
+    pub fn respond_by(&self) -> Option<DateTime<FixedOffset>> {
+        self.instant(self.respond_by)
+    }
+
     /// When someone arrived, in this cycle.
-    #[serde(serialize_with = "opt_time")]
-    pub responded_at: Option<DateTime<FixedOffset>>,
+    pub fn responded_at(&self) -> Option<DateTime<FixedOffset>> {
+        self.instant(self.responded_at)
+    }
+
     /// When the work must be done (`None` if the clock paused before then).
-    #[serde(serialize_with = "opt_time")]
-    pub resolve_by: Option<DateTime<FixedOffset>>,
-    /// The target that matters now: respond until someone arrives, then resolve.
-    pub active: Target,
+    pub fn resolve_by(&self) -> Option<DateTime<FixedOffset>> {
+        self.instant(self.resolve_by)
+    }
+
+    /// The target that matters now: respond until someone arrives, then
+    /// resolve.
+    pub fn active(&self) -> Target {
+        self.active
+    }
+
+    /// The deadline of the active target.
+    pub fn active_due(&self) -> Option<DateTime<FixedOffset>> {
+        self.instant(self.active_due_secs())
+    }
+
+    /// [`Sla::active_due`] in seconds since the epoch (`NO_TIME` if none).
+    pub(crate) fn active_due_secs(&self) -> i64 {
+        match self.active {
+            Target::Respond => self.respond_by,
+            Target::Resolve => self.resolve_by,
+        }
+    }
+
+    /// [`Sla::respond_by`] in seconds since the epoch.
+    pub(crate) fn respond_by_secs(&self) -> Option<i64> {
+        (self.respond_by != NO_TIME).then_some(self.respond_by)
+    }
+
     /// Percentage of the active target used (one decimal).
-    pub used_percent: f64,
-    /// Wall-clock minutes until the active deadline (negative once breached;
-    /// `None` while paused).
-    pub time_left_minutes: Option<i64>,
-    /// Minutes of the SLA clock left on the active target (negative once breached).
-    pub clock_minutes_left: i64,
+    pub fn used_percent(&self) -> f64 {
+        self.used_percent
+    }
+
+    /// Wall-clock minutes until the active deadline (negative once
+    /// breached; `None` while paused).
+    pub fn time_left_minutes(&self) -> Option<i64> {
+        (self.time_left_minutes != NO_TIME).then_some(self.time_left_minutes)
+    }
+
+    /// Minutes of the SLA clock left on the active target (negative once
+    /// breached).
+    pub fn clock_minutes_left(&self) -> i64 {
+        self.clock_minutes_left
+    }
+
     /// Breach risk of the active target.
-    pub risk: Risk,
+    pub fn risk(&self) -> Risk {
+        self.risk
+    }
+
     /// Whether the clock is paused (the order is on hold).
-    pub paused: bool,
+    pub fn paused(&self) -> bool {
+        self.paused
+    }
+}
+
+/// [`Sla`] as it is shown: instants as `DateTime`s.
+#[derive(Debug, Serialize)]
+struct SlaView {
+    clock: ClockKind,
+    #[serde(with = "crate::wire::timestamp")]
+    cycle_start: DateTime<FixedOffset>,
+    #[serde(serialize_with = "opt_time")]
+    respond_by: Option<DateTime<FixedOffset>>,
+    #[serde(serialize_with = "opt_time")]
+    responded_at: Option<DateTime<FixedOffset>>,
+    #[serde(serialize_with = "opt_time")]
+    resolve_by: Option<DateTime<FixedOffset>>,
+    active: Target,
+    used_percent: f64,
+    time_left_minutes: Option<i64>,
+    clock_minutes_left: i64,
+    risk: Risk,
+    paused: bool,
+}
+
+impl Sla {
+    fn view(&self) -> SlaView {
+        SlaView {
+            clock: self.clock,
+            cycle_start: self.cycle_start(),
+            respond_by: self.respond_by(),
+            responded_at: self.responded_at(),
+            resolve_by: self.resolve_by(),
+            active: self.active,
+            used_percent: self.used_percent,
+            time_left_minutes: self.time_left_minutes(),
+            clock_minutes_left: self.clock_minutes_left,
+            risk: self.risk,
+            paused: self.paused,
+        }
+    }
+}
+
+impl std::fmt::Debug for Sla {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let v = self.view();
+        f.debug_struct("Sla")
+            .field("clock", &v.clock)
+            .field("cycle_start", &v.cycle_start)
+            .field("respond_by", &v.respond_by)
+            .field("responded_at", &v.responded_at)
+            .field("resolve_by", &v.resolve_by)
+            .field("active", &v.active)
+            .field("used_percent", &v.used_percent)
+            .field("time_left_minutes", &v.time_left_minutes)
+            .field("clock_minutes_left", &v.clock_minutes_left)
+            .field("risk", &v.risk)
+            .field("paused", &v.paused)
+            .finish()
+    }
+}
+
+impl Serialize for Sla {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.view().serialize(s)
+    }
 }
 
 pub(crate) fn opt_time<S: serde::Serializer>(
@@ -194,6 +334,8 @@ pub(crate) struct Context<'a> {
     pub offset: FixedOffset,
     pub as_of: i64,
     pub as_of_time: DateTime<FixedOffset>,
+    /// The seconds since the epoch that are representable instants.
+    instants: std::ops::RangeInclusive<i64>,
     pub mode: OperatingMode,
     pub households: IdMap<'a, &'a Household>,
     orders: OnceLock<IdMap<'a, &'a WorkOrder>>,
@@ -354,6 +496,8 @@ impl<'a> Context<'a> {
             offset,
             as_of: as_of.timestamp(),
             as_of_time: as_of.with_timezone(&offset),
+            instants: DateTime::<chrono::Utc>::MIN_UTC.timestamp()
+                ..=DateTime::<chrono::Utc>::MAX_UTC.timestamp(),
             mode,
             households: estate
                 .households
@@ -604,10 +748,7 @@ fn reasons<'a>(
             minutes: parts.waited_minutes,
         },
     ));
-    let due = match sla.active {
-        Target::Respond => sla.respond_by,
-        Target::Resolve => sla.resolve_by,
-    };
+    let due = sla.active_due();
     out.push(Reason::new(
         Rule::SlaPressure,
         parts.pressure,
@@ -647,22 +788,30 @@ impl<'a> Context<'a> {
         let used = t.consumed(&self.cal, kind, start, self.as_of);
         let fraction = used as f64 / target.max(1) as f64;
         let paused = t.paused();
+        let instant = |secs: Option<i64>| {
+            secs.filter(|&s| s != NO_TIME && self.instants.contains(&s))
+                .unwrap_or(NO_TIME)
+        };
         let sla = Sla {
             clock: kind,
-            cycle_start: self.time(start).unwrap_or(self.as_of_time),
-            respond_by: respond_by.and_then(|s| self.time(s)),
-            responded_at: t.responded.and_then(|s| self.time(s)),
-            resolve_by: resolve_by.and_then(|s| self.time(s)),
             active,
-            used_percent: (fraction * 1000.0).round() / 10.0,
-            time_left_minutes: if paused {
-                None
-            } else {
-                due.map(|d| (d - self.as_of) / 60)
-            },
-            clock_minutes_left: (target - used) / 60,
             risk: Risk::of(fraction),
             paused,
+            offset: self.offset,
+            cycle_start: if self.instants.contains(&start) {
+                start
+            } else {
+                self.as_of
+            },
+            respond_by: instant(respond_by),
+            responded_at: instant(t.responded),
+            resolve_by: instant(resolve_by),
+            used_percent: (fraction * 1000.0).round() / 10.0,
+            time_left_minutes: match due {
+                Some(d) if !paused => (d - self.as_of) / 60,
+                _ => NO_TIME,
+            },
+            clock_minutes_left: (target - used) / 60,
         };
         (sla, fraction)
     }
@@ -1081,11 +1230,10 @@ fn swap_apart<T>(items: &mut [T], i: usize, j: usize) {
 
 /// The deadline of the active target, in seconds (`i64::MAX` if none).
 fn active_due(sla: &Sla) -> i64 {
-    let due = match sla.active {
-        Target::Respond => sla.respond_by,
-        Target::Resolve => sla.resolve_by,
-    };
-    due.map_or(i64::MAX, |d| d.timestamp())
+    match sla.active_due_secs() {
+        NO_TIME => i64::MAX,
+        due => due,
+    }
 }
 
 /// Indices in queue order from `(score, deadline, reported)` keys: higher

@@ -89,7 +89,7 @@ impl Section for TodaysQueue {
         let breached = ranking
             .orders
             .iter()
-            .filter(|o| o.sla.risk == super::Risk::Breached)
+            .filter(|o| o.sla.risk() == super::Risk::Breached)
             .count();
         lines.push(format!(
             "Open orders: {} ({}); breached: {breached}; policy {}; an order waiting {:.0} h longer than another always ranks above it",
@@ -107,12 +107,12 @@ impl Section for TodaysQueue {
             let who = o
                 .assignee
                 .map_or_else(|| "unassigned".to_owned(), |s| format!("with {s}"));
-            let (what, due) = match o.sla.active {
-                super::Target::Respond => ("respond by", o.sla.respond_by),
-                super::Target::Resolve => ("resolve by", o.sla.resolve_by),
+            let (what, due) = match o.sla.active() {
+                super::Target::Respond => ("respond by", o.sla.respond_by()),
+                super::Target::Resolve => ("resolve by", o.sla.resolve_by()),
             };
-            let deadline = match (due, o.sla.time_left_minutes) {
-                (_, None) if o.sla.paused => "clock paused (on hold)".to_owned(),
+            let deadline = match (due, o.sla.time_left_minutes()) {
+                (_, None) if o.sla.paused() => "clock paused (on hold)".to_owned(),
                 (Some(d), Some(left)) if left < 0 => format!(
                     "{what} {} (overdue by {})",
                     hm(d, now),
@@ -132,7 +132,7 @@ impl Section for TodaysQueue {
                 o.score,
                 labels::category(o.order.category).0,
                 key(&o.status).replace('_', " "),
-                o.sla.risk.as_str().replace('_', " "),
+                o.sla.risk().as_str().replace('_', " "),
             ));
             for r in &o.reasons() {
                 lines.push(format!("       - {}", r.message()));

@@ -115,7 +115,7 @@ fn one(e: &Estate, o: WorkOrder, policy: &Policy) -> (Vec<(&'static str, f64)>, 
     let orders = [o];
     let r = rank_orders(e, &orders, policy, now()).unwrap();
     let x = &r.orders[0];
-    (reasons(x), x.class, x.score, x.sla.clone())
+    (reasons(x), x.class, x.score, x.sla)
 }
 
 // ---------------------------------------------------------------------------
@@ -500,9 +500,9 @@ fn rule_reopened_adds_points_per_reopening() {
     let (r, _, _, sla) = one(&e, o.build(), &Policy::default());
     assert!(r.contains(&("reopened", 40.0)));
     // A new cycle: the response clock restarts at the reopening.
-    assert_eq!(sla.cycle_start, at(60));
-    assert_eq!(sla.active, Target::Respond);
-    assert_eq!(sla.responded_at, None);
+    assert_eq!(sla.cycle_start(), at(60));
+    assert_eq!(sla.active(), Target::Respond);
+    assert_eq!(sla.responded_at(), None);
 }
 
 #[test]
@@ -524,8 +524,8 @@ fn rule_waiting_time_is_linear_and_skips_holds() {
     ];
     let (r, _, _, sla) = one(&e, o.build(), &p);
     assert!(r.contains(&("waiting_time", 1.0))); // 30 min before the hold
-    assert!(sla.paused);
-    assert_eq!(sla.time_left_minutes, None);
+    assert!(sla.paused());
+    assert_eq!(sla.time_left_minutes(), None);
 }
 
 #[test]
@@ -536,14 +536,14 @@ fn rule_sla_pressure_grows_with_the_used_target() {
     let (r, class, _, sla) = one(&e, O::new("A", Category::Gas, 6).build(), &p);
     assert_eq!(class, Class::P1);
     assert!(r.contains(&("sla_pressure", 60.0)));
-    assert_eq!(sla.respond_by, Some(at(6) + TimeDelta::minutes(15)));
-    assert_eq!(sla.time_left_minutes, Some(9));
-    assert_eq!(sla.risk, Risk::OnTrack);
+    assert_eq!(sla.respond_by(), Some(at(6) + TimeDelta::minutes(15)));
+    assert_eq!(sla.time_left_minutes(), Some(9));
+    assert_eq!(sla.risk(), Risk::OnTrack);
     // 30 min in: breached, capped at 150% → 225 points.
     let (r, _, _, sla) = one(&e, O::new("A", Category::Gas, 30).build(), &p);
     assert!(r.contains(&("sla_pressure", 225.0)));
-    assert_eq!(sla.risk, Risk::Breached);
-    assert_eq!(sla.time_left_minutes, Some(-15));
+    assert_eq!(sla.risk(), Risk::Breached);
+    assert_eq!(sla.time_left_minutes(), Some(-15));
 }
 
 #[test]
@@ -582,16 +582,16 @@ fn business_hours_and_round_clock_deadlines_differ() {
     o.reported_at = evening;
     let orders = [o.clone()];
     let r = rank_orders(&e, &orders, &p, now()).unwrap();
-    assert_eq!(r.orders[0].sla.clock, ClockKind::BusinessHours);
+    assert_eq!(r.orders[0].sla.clock(), ClockKind::BusinessHours);
     assert_eq!(
-        r.orders[0].sla.respond_by,
+        r.orders[0].sla.respond_by(),
         DateTime::parse_from_rfc3339("2022-12-14T11:00:00+08:00").ok()
     );
     // The same policy with P3 round the clock: 21:00 the same evening.
     let round = Policy::from_json(r#"{"classes": {"P3": {"clock": "round_clock"}}}"#).unwrap();
     let r = rank_orders(&e, &orders, &round, now()).unwrap();
     assert_eq!(
-        r.orders[0].sla.respond_by,
+        r.orders[0].sla.respond_by(),
         DateTime::parse_from_rfc3339("2022-12-13T21:00:00+08:00").ok()
     );
 }
@@ -617,9 +617,9 @@ fn holds_pause_and_resume_the_clock() {
     ];
     let (_, _, _, sla) = one(&e, o.build(), &p);
     // Resolve target 30 h of clock; 1 h + 4 h used; the 5 h hold is added.
-    assert_eq!(sla.active, Target::Resolve);
-    assert_eq!(sla.clock_minutes_left, 30 * 60 - 5 * 60);
-    assert_eq!(sla.resolve_by, Some(at(600) + TimeDelta::hours(35)));
+    assert_eq!(sla.active(), Target::Resolve);
+    assert_eq!(sla.clock_minutes_left(), 30 * 60 - 5 * 60);
+    assert_eq!(sla.resolve_by(), Some(at(600) + TimeDelta::hours(35)));
 }
 
 #[test]
@@ -637,7 +637,7 @@ fn follow_up_orders_get_their_rules_class() {
             .contains("follow_up_backflow_inspection")
     );
     assert_eq!(
-        riser.sla.respond_by,
+        riser.sla.respond_by(),
         Some(riser.order.reported_at + TimeDelta::hours(2))
     );
 }
