@@ -11,13 +11,26 @@ use crate::{StaffId, Weekday, WorkOrder, WorkOrderEvent, WorkOrderStatus};
 
 const DAY: i64 = 86_400;
 
-/// Business hours as seconds-of-day windows per weekday (Monday = 0), plus
-/// the estate's offset.
+/// Seconds in a week.
+const WEEK: i64 = 7 * DAY;
+/// Seconds from Monday 1969-12-29 00:00 to 1970-01-01 00:00 (a Thursday),
+/// which align local times on weeks starting on Monday.
+const TO_MONDAY: i64 = 3 * DAY;
+
+/// Business hours as the week's windows, plus the estate's offset.
+///
+/// Clock time is counted as a running total: `W(t)` is the business
+/// seconds from a fixed Monday to instant `t`, so the business seconds
+/// between two instants are `W(b) - W(a)`, and the instant `secs` business
+/// seconds after `a` is the first `t` with `W(t) = W(a) + secs`. Each takes
+/// one division and a walk over one week's windows.
 #[derive(Debug, Clone)]
 pub(crate) struct Calendar {
     offset: i64,
-    days: [Vec<(i64, i64)>; 7],
-    day_total: [i64; 7],
+    /// `(start, end, before)`: a window in seconds from Monday 00:00 local
+    /// time, sorted and disjoint, and the business seconds of the week
+    /// before its start.
+    week: Vec<(i64, i64, i64)>,
     week_total: i64,
 }
 
@@ -31,12 +44,6 @@ fn weekday_index(w: Weekday) -> usize {
         Weekday::Saturday => 5,
         Weekday::Sunday => 6,
     }
-}
-
-/// Weekday (Monday = 0) of a day counted from 1970-01-01 (a Thursday).
-fn weekday_of_day(day: i64) -> usize {
-    // rem_euclid(7) is in 0..7.
-    (day + 3).rem_euclid(7) as usize
 }
 
 impl Calendar {
@@ -59,10 +66,11 @@ impl Calendar {
                 }
             }
         }
-        let mut day_total = [0i64; 7];
-        for (i, day) in days.iter_mut().enumerate() {
+        let mut week: Vec<(i64, i64, i64)> = Vec::new();
+        let mut before = 0;
+        for (i, day) in (0i64..).zip(days.iter_mut()) {
             day.sort_unstable();
-            // Merge overlapping windows.
+            // Merge overlapping windows of the day.
             let mut merged: Vec<(i64, i64)> = Vec::with_capacity(day.len());
             for &(s, e) in day.iter() {
                 match merged.last_mut() {
@@ -70,39 +78,31 @@ impl Calendar {
                     _ => merged.push((s, e)),
                 }
             }
-            *day = merged;
-            if let Some(t) = day_total.get_mut(i) {
-                *t = day.iter().map(|(s, e)| e - s).sum();
+            for (s, e) in merged {
+                week.push((i * DAY + s, i * DAY + e, before));
+                before += e - s;
             }
         }
-        let week_total = day_total.iter().sum();
         Calendar {
             offset: i64::from(offset_seconds),
-            days,
-            day_total,
-            week_total,
+            week,
+            week_total: before,
         }
     }
 
-    fn windows(&self, day: i64) -> &[(i64, i64)] {
-        self.days
-            .get(weekday_of_day(day))
-            .map_or(&[][..], Vec::as_slice)
-    }
-
-    fn total(&self, day: i64) -> i64 {
-        self.day_total
-            .get(weekday_of_day(day))
-            .copied()
-            .unwrap_or(0)
-    }
-
-    /// Business seconds of `day` between seconds-of-day `a` and `b`.
-    fn overlap(&self, day: i64, a: i64, b: i64) -> i64 {
-        self.windows(day)
-            .iter()
-            .map(|&(s, e)| (e.min(b) - s.max(a)).max(0))
-            .sum()
+    /// `W(t)`: business seconds from Monday 1969-12-29 00:00 local time to
+    /// instant `t` (negative before it).
+    fn running(&self, t: i64) -> i64 {
+        let local = t + self.offset + TO_MONDAY;
+        let (w, x) = (local.div_euclid(WEEK), local.rem_euclid(WEEK));
+        let mut within = self.week_total;
+        for &(s, e, before) in &self.week {
+            if x < e {
+                within = before + (x - s).max(0);
+                break;
+            }
+        }
+        w * self.week_total + within
     }
 
     /// Clock seconds between two instants (0 if `to <= from`).
@@ -113,20 +113,7 @@ impl Calendar {
         if kind == ClockKind::RoundClock {
             return to - from;
         }
-        let (lf, lt) = (from + self.offset, to + self.offset);
-        let (df, sf) = (lf.div_euclid(DAY), lf.rem_euclid(DAY));
-        let (dt, st) = (lt.div_euclid(DAY), lt.rem_euclid(DAY));
-        if df == dt {
-            return self.overlap(df, sf, st);
-        }
-        let mut total = self.overlap(df, sf, DAY) + self.overlap(dt, 0, st);
-        let first = df + 1;
-        let full = dt - first;
-        total += (full / 7) * self.week_total;
-        for k in 0..(full % 7) {
-            total += self.total(first + k);
-        }
-        total
+        self.running(to) - self.running(from)
     }
 
     /// The instant when `secs` clock seconds have run from `from`; `None`
@@ -138,37 +125,21 @@ impl Calendar {
         if kind == ClockKind::RoundClock {
             return from.checked_add(secs);
         }
-        let local = from + self.offset;
-        let mut day = local.div_euclid(DAY);
-        let sod = local.rem_euclid(DAY);
-        let mut left = secs;
-        for &(s, e) in self.windows(day) {
-            if e <= sod {
-                continue;
-            }
-            let start = s.max(sod);
-            if left <= e - start {
-                return Some(day * DAY + start + left - self.offset);
-            }
-            left -= e - start;
-        }
         if self.week_total <= 0 {
             return None;
         }
-        day += 1;
-        let weeks = (left - 1) / self.week_total;
-        day += weeks * 7;
-        left -= weeks * self.week_total;
-        for _ in 0..8 {
-            for &(s, e) in self.windows(day) {
-                if left <= e - s {
-                    return Some(day * DAY + s + left - self.offset);
-                }
-                left -= e - s;
-            }
-            day += 1;
-        }
-        None
+        // The first instant with W(t) = target: in week `w`, `rest` (1 to
+        // the week's total) business seconds in, so that a target at the end
+        // of a window is that end rather than the next window's start.
+        let target = self.running(from).checked_add(secs)?;
+        let w = (target - 1).div_euclid(self.week_total);
+        let rest = target - w * self.week_total;
+        let &(s, _, before) = self
+            .week
+            .iter()
+            .find(|&&(s, e, before)| rest <= before + (e - s))?;
+        let local = w.checked_mul(WEEK)?.checked_add(s + rest - before)?;
+        local.checked_sub(self.offset + TO_MONDAY)
     }
 }
 
@@ -321,6 +292,7 @@ pub(crate) fn at_offset(secs: i64, offset: FixedOffset) -> Option<DateTime<Fixed
 mod tests {
     use super::*;
     use crate::TimeOfDay;
+    use proptest::prelude::*;
 
     fn ts(s: &str) -> i64 {
         DateTime::parse_from_rfc3339(s).unwrap().timestamp()
@@ -342,6 +314,132 @@ mod tests {
             end: TimeOfDay::from_hm(b.0, b.1).unwrap(),
         };
         Calendar::new(&[w((8, 0), (12, 0)), w((13, 0), (17, 0))], 8 * 3600)
+    }
+
+    /// The calendar walked day by day (the first implementation), as the
+    /// oracle for the running totals.
+    struct DayByDay {
+        offset: i64,
+        days: [Vec<(i64, i64)>; 7],
+    }
+
+    impl DayByDay {
+        fn new(windows: &[BusinessWindow], offset_seconds: i32) -> DayByDay {
+            let mut days: [Vec<(i64, i64)>; 7] = Default::default();
+            for w in windows {
+                let (s, e) = (
+                    i64::from(w.start.minutes()) * 60,
+                    i64::from(w.end.minutes()) * 60,
+                );
+                for (i, day) in days.iter_mut().enumerate() {
+                    if e > s
+                        && (w.weekdays.is_empty()
+                            || w.weekdays.iter().any(|d| weekday_index(*d) == i))
+                    {
+                        day.push((s, e));
+                    }
+                }
+            }
+            for day in &mut days {
+                day.sort_unstable();
+                let mut merged: Vec<(i64, i64)> = Vec::new();
+                for &(s, e) in day.iter() {
+                    match merged.last_mut() {
+                        Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                        _ => merged.push((s, e)),
+                    }
+                }
+                *day = merged;
+            }
+            DayByDay {
+                offset: i64::from(offset_seconds),
+                days,
+            }
+        }
+
+        fn windows(&self, day: i64) -> &[(i64, i64)] {
+            &self.days[(day + 3).rem_euclid(7) as usize]
+        }
+
+        fn work(&self, from: i64, to: i64) -> i64 {
+            let mut total = 0;
+            let (lf, lt) = (from + self.offset, to + self.offset);
+            for day in lf.div_euclid(DAY)..=lt.div_euclid(DAY) {
+                for &(s, e) in self.windows(day) {
+                    let (a, b) = ((day * DAY + s).max(lf), (day * DAY + e).min(lt));
+                    total += (b - a).max(0);
+                }
+            }
+            total
+        }
+
+        fn advance(&self, from: i64, secs: i64) -> Option<i64> {
+            let local = from + self.offset;
+            let mut left = secs;
+            for day in local.div_euclid(DAY)..local.div_euclid(DAY) + 400 {
+                for &(s, e) in self.windows(day) {
+                    let start = (day * DAY + s).max(local);
+                    let end = day * DAY + e;
+                    if end <= start {
+                        continue;
+                    }
+                    if left <= end - start {
+                        return Some(start + left - self.offset);
+                    }
+                    left -= end - start;
+                }
+            }
+            None
+        }
+    }
+
+    fn window_strategy() -> impl Strategy<Value = BusinessWindow> {
+        (
+            prop::collection::btree_set(0usize..7, 0..4),
+            0u16..24 * 60,
+            0u16..24 * 60,
+        )
+            .prop_map(|(days, a, b)| {
+                let all = [
+                    Weekday::Monday,
+                    Weekday::Tuesday,
+                    Weekday::Wednesday,
+                    Weekday::Thursday,
+                    Weekday::Friday,
+                    Weekday::Saturday,
+                    Weekday::Sunday,
+                ];
+                BusinessWindow {
+                    weekdays: days.into_iter().map(|d| all[d]).collect(),
+                    start: TimeOfDay::from_hm(a / 60, a % 60).unwrap(),
+                    end: TimeOfDay::from_hm(b / 60, b % 60).unwrap(),
+                }
+            })
+    }
+
+    proptest! {
+        /// Running totals give what walking the days gives: business
+        /// seconds between any two instants, and the instant a number of
+        /// business seconds on (which the walk finds within 400 days),
+        /// for any windows (overlapping, empty, some weekdays or all) and
+        /// offsets, before and after 1970.
+        #[test]
+        fn running_totals_equal_the_day_by_day_walk(
+            windows in prop::collection::vec(window_strategy(), 0..4),
+            offset in -12i32 * 3600..=14 * 3600,
+            from in -2_000_000_000i64..2_000_000_000,
+            span in 0i64..30 * 86_400,
+            secs in 1i64..40 * 86_400,
+        ) {
+            let fast = Calendar::new(&windows, offset);
+            let walk = DayByDay::new(&windows, offset);
+            let b = ClockKind::BusinessHours;
+            prop_assert_eq!(fast.work(b, from, from + span), walk.work(from, from + span));
+            let want = walk.advance(from, secs);
+            if want.is_some() || fast.week_total == 0 {
+                prop_assert_eq!(fast.advance(b, from, secs), want);
+            }
+        }
     }
 
     #[test]
