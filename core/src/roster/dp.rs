@@ -37,6 +37,9 @@ pub(crate) struct Dp {
     next_active: Vec<Node>,
     back: Vec<u32>,
     mc: Vec<i64>,
+    /// Transitions tried so far (states reached × values allowed, per day):
+    /// what the search's share of DP work is measured in.
+    pub work: u64,
 }
 
 const INF: i64 = i64::MAX / 4;
@@ -560,6 +563,7 @@ impl Dp {
                 }
                 self.next_active.clear();
                 let vals = pb.allowed_values(p, d);
+                self.work += (self.active.len().max(1) * vals.len()) as u64;
                 let banded = !band.is_empty();
                 let shift = if banded { band[i + 1] - band[i] } else { 0 };
                 let mut step = |from: u32,

@@ -47,6 +47,13 @@ const HARD_WEIGHT_FACTOR: f64 = 10.0;
 const DP_NOISE: i64 = 1;
 /// One move in this many is a dynamic-programming (ejection-chain or window) move.
 const DP_EVERY: u64 = 500;
+/// DP moves get at most this many DP transitions per move made, on average:
+/// about a third of the time, as a transition costs about a fiftieth of a
+/// cheap move. Where one DP move is cheap (most instances: 2–50 transitions
+/// per move overall) this never binds; where it is dear (a year of 30-odd
+/// shift types: thousands per move) the cheap moves would otherwise get
+/// less than a tenth of the time.
+const DP_WORK_PER_MOVE: u64 = 50;
 /// Start temperature as a multiple of the lower quartile of sampled soft worsenings.
 const START_TEMPERATURE_FACTOR: f64 = 1.0;
 
@@ -815,7 +822,9 @@ pub(crate) fn run(
     let mut repairs = REPAIR_AT.iter().copied().peekable();
     let mut stopped_by = "move_limit";
     let mut stalled: u64 = 0;
-    let dp_every: u64 = DP_EVERY;
+    // DP transitions spent on the search's DP moves (a count, not a time,
+    // so that move-limited runs stay deterministic).
+    let mut dp_spent: u64 = 0;
     // Whether the progress callback asked to stop (it is then not called again).
     let mut callback_stopped = false;
     while s.moves < move_limit {
@@ -866,9 +875,12 @@ pub(crate) fn run(
             }
         }
         s.moves += 1;
-        let delta = if s.moves.is_multiple_of(dp_every) {
+        let delta = if dp_due(s.moves, dp_spent) {
             let chain = s.rng.below(100) < EJECT_PCT;
-            match if chain { s.eject() } else { s.lns() } {
+            let before = s.dp.work;
+            let done = if chain { s.eject() } else { s.lns() };
+            dp_spent += s.dp.work - before;
+            match done {
                 Some(d) => d,
                 None => continue,
             }
@@ -925,6 +937,13 @@ pub(crate) fn run(
         improvements: s.improvements,
         stopped_by,
     }
+}
+
+/// Whether move number `moves` is a DP move: one in [`DP_EVERY`], while the
+/// DP moves so far have spent at most [`DP_WORK_PER_MOVE`] transitions per
+/// move.
+fn dp_due(moves: u64, dp_spent: u64) -> bool {
+    moves.is_multiple_of(DP_EVERY) && dp_spent <= DP_WORK_PER_MOVE.saturating_mul(moves)
 }
 
 /// A starting temperature from the sizes of worsening moves seen around the
@@ -1103,6 +1122,51 @@ mod tests {
     }
 
     /// A forced day gets its value and the rest of the window stays allowed.
+    #[test]
+    fn dp_moves_keep_to_their_share_of_the_work() {
+        // One move in DP_EVERY, while under the cap.
+        let due: Vec<u64> = (1..=2000).filter(|&m| dp_due(m, 0)).collect();
+        assert_eq!(
+            due,
+            vec![DP_EVERY, 2 * DP_EVERY, 3 * DP_EVERY, 4 * DP_EVERY]
+        );
+        // Over the cap, none until the cheap moves catch up.
+        let spent = DP_WORK_PER_MOVE * 10 * DP_EVERY;
+        assert!(!dp_due(DP_EVERY, spent));
+        assert!(!dp_due(9 * DP_EVERY, spent));
+        assert!(dp_due(10 * DP_EVERY, spent));
+        // DP moves 20 times dearer than the cap allows: the work spent on
+        // them stays within the cap plus one move's, and they run a
+        // twentieth as often.
+        let dear = 20 * DP_WORK_PER_MOVE * DP_EVERY;
+        let (mut spent, mut dp_moves) = (0u64, 0u64);
+        for m in 1..=2000 * DP_EVERY {
+            if dp_due(m, spent) {
+                spent += dear;
+                dp_moves += 1;
+            }
+            assert!(spent <= DP_WORK_PER_MOVE * m + dear, "move {m}: {spent}");
+        }
+        assert!((100..=101).contains(&dp_moves), "{dp_moves} DP moves");
+        // The DP counts what it tries.
+        let pb = instance(7);
+        let budget = Budget {
+            moves: Some(1),
+            seconds: None,
+            seed: 1,
+        };
+        let mut s = Search::new(
+            &pb,
+            vec![OFF; pb.people.len() * pb.days],
+            budget,
+            Hooks::default(),
+        );
+        s.construct();
+        let before = s.dp.work;
+        let _ = s.lns();
+        assert!(s.dp.work > before);
+    }
+
     #[test]
     fn a_forced_day_is_kept_by_the_dp() {
         let pb = instance(7);
