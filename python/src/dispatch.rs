@@ -1,12 +1,11 @@
 //! Dispatch: the document call (with an `Estate` object or an estate in the
 //! request), the default policy, and linear sum assignment on a dense
-//! matrix given as raw float64 bytes or as nested sequences.
+//! matrix given as a numpy array (read in place) or as nested sequences.
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use std::borrow::Cow;
 
-use pyo3::types::{PyByteArray, PyBytes};
+use numpy::{PyArray1, PyArray2, PyArrayMethods, PyUntypedArrayMethods};
 
 use crate::conv;
 use crate::errors::{run, run_attached, wrong_type};
@@ -51,56 +50,52 @@ pub(crate) fn dispatch_default_policy(py: Python<'_>) -> PyResult<String> {
     run(py, || Ok(steward::dispatch::Policy::default().to_json()))
 }
 
-/// Linear sum assignment of a row-major float64 matrix given as bytes
-/// (native byte order). Returns the row indices then the column indices
-/// (`min(rows, cols)` of each) as native `intp` bytes in one `bytearray`,
-/// so that one `numpy.frombuffer` gives writable arrays without a copy.
+/// `(row_ind, col_ind)` as numpy `intp` arrays.
+type Indices<'py> = (Bound<'py, PyArray1<isize>>, Bound<'py, PyArray1<isize>>);
+
+/// Linear sum assignment of a numpy matrix, read in place when it is a
+/// C-contiguous 2-D float64 array (native byte order); `None` for any other
+/// array, which the caller converts. Returns `(row_ind, col_ind)` as new
+/// numpy `intp` arrays, as scipy does.
 #[pyfunction]
-pub(crate) fn linear_sum_assignment_dense<'py>(
+pub(crate) fn linear_sum_assignment_ndarray<'py>(
     py: Python<'py>,
-    data: &Bound<'_, PyBytes>,
-    rows: usize,
-    cols: usize,
+    cost: &Bound<'py, PyAny>,
     maximize: bool,
-) -> PyResult<Bound<'py, PyByteArray>> {
+) -> PyResult<Option<Indices<'py>>> {
     /// Up to this many entries the GIL is kept: the solve takes microseconds.
     const SMALL: usize = 4096;
-    let bytes = data.as_bytes();
-    let expected = rows.checked_mul(cols).and_then(|n| n.checked_mul(8));
-    if expected != Some(bytes.len()) {
-        return Err(PyTypeError::new_err(format!(
-            "linear_sum_assignment: {} bytes do not hold a {rows} × {cols} float64 matrix",
-            bytes.len()
-        )));
-    }
-    // The bytes object is immutable and held for the whole call, so the
-    // solver reads it in place (no copy) when it is 8-byte aligned, as
-    // CPython's allocator makes it; otherwise it is copied once.
-    let matrix: Cow<'_, [f64]> = match bytemuck::try_cast_slice::<u8, f64>(bytes) {
-        Ok(values) => Cow::Borrowed(values),
-        Err(_) => Cow::Owned(
-            bytes
-                .chunks_exact(8)
-                .map(|c| {
-                    let mut b = [0u8; 8];
-                    b.copy_from_slice(c);
-                    f64::from_ne_bytes(b)
-                })
-                .collect(),
-        ),
+    let Ok(array) = cost.cast::<PyArray2<f64>>() else {
+        return Ok(None);
     };
-    let solve = move || steward::dispatch::linear_sum_assignment(&matrix, rows, cols, maximize);
+    // A Fortran-ordered array is contiguous too, but not row-major.
+    if !array.is_c_contiguous() {
+        return Ok(None);
+    }
+    let Ok(view) = array.try_readonly() else {
+        return Ok(None);
+    };
+    let Ok(matrix) = view.as_slice() else {
+        return Ok(None);
+    };
+    let [rows, cols] = *array.shape() else {
+        return Ok(None);
+    };
+    let solve = move || steward::dispatch::linear_sum_assignment(matrix, rows, cols, maximize);
     let (r, c) = if rows.saturating_mul(cols) <= SMALL {
         run_attached(py, solve)?
     } else {
         run(py, solve)?
     };
-    let intp: Vec<u8> = r
-        .iter()
-        .chain(&c)
-        .flat_map(|&x| isize::try_from(x).unwrap_or(isize::MAX).to_ne_bytes())
-        .collect();
-    Ok(PyByteArray::new(py, &intp))
+    let intp = |v: &[usize]| -> Vec<isize> {
+        v.iter()
+            .map(|&x| isize::try_from(x).unwrap_or(isize::MAX))
+            .collect()
+    };
+    Ok(Some((
+        PyArray1::from_slice(py, &intp(&r)),
+        PyArray1::from_slice(py, &intp(&c)),
+    )))
 }
 
 /// Linear sum assignment of a matrix given as a sequence of rows.

@@ -31,7 +31,10 @@ fn _steward(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(call::call, m)?)?;
     m.add_function(wrap_pyfunction!(dispatch::dispatch_call, m)?)?;
     m.add_function(wrap_pyfunction!(dispatch::dispatch_default_policy, m)?)?;
-    m.add_function(wrap_pyfunction!(dispatch::linear_sum_assignment_dense, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        dispatch::linear_sum_assignment_ndarray,
+        m
+    )?)?;
     m.add_function(wrap_pyfunction!(dispatch::linear_sum_assignment_rows, m)?)?;
     m.add_class::<roster::CancelToken>()?;
     m.add_function(wrap_pyfunction!(roster::roster_solve, m)?)?;

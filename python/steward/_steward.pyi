@@ -45,7 +45,7 @@ __all__ = [
     "roster_demo_request",
     "dispatch_call",
     "dispatch_default_policy",
-    "linear_sum_assignment_dense",
+    "linear_sum_assignment_ndarray",
     "linear_sum_assignment_rows",
     "satisfaction_score",
     "satisfaction_score_columns",
@@ -725,25 +725,23 @@ def dispatch_default_policy() -> str:
         The complete policy document as JSON text.
     """
 
-def linear_sum_assignment_dense(data: bytes, rows: int, cols: int, maximize: bool) -> bytearray:
-    """Linear sum assignment of a row-major float64 matrix given as raw bytes
-    (native byte order); see :func:`steward.linear_sum_assignment`.
+def linear_sum_assignment_ndarray(cost: Any, maximize: bool) -> Optional[Tuple[Any, Any]]:
+    """Linear sum assignment of a numpy matrix, read in place; see
+    :func:`steward.linear_sum_assignment`.
 
     Args:
-        data: ``rows * cols * 8`` bytes.
-        rows: number of rows.
-        cols: number of columns.
+        cost: a numpy array; only a C-contiguous 2-D float64 array in native
+            byte order is solved.
         maximize: greatest total instead of least.
 
     Returns:
-        ``row_ind`` then ``col_ind`` (``min(rows, cols)`` of each) as native
-        ``intp`` bytes in one ``bytearray`` (read it with
-        ``numpy.frombuffer(b, dtype=numpy.intp)``).
+        ``(row_ind, col_ind)`` as new numpy ``intp`` arrays, or ``None`` for
+        any other array (convert it with ``numpy.ascontiguousarray(cost,
+        dtype=numpy.float64)`` and call again).
 
     Raises:
         InvalidInputError: NaN or a wrong-direction infinity (``cost[i][j]``).
         InfeasibleError: every complete assignment uses a forbidden entry.
-        TypeError: the bytes do not hold a ``rows × cols`` float64 matrix.
     """
 
 def linear_sum_assignment_rows(cost: Sequence[Sequence[float]], maximize: bool) -> Tuple[List[int], List[int]]:

@@ -803,9 +803,11 @@ def linear_sum_assignment(cost: Any, maximize: bool = False) -> Tuple[Any, Any]:
     ``scipy.optimize.linear_sum_assignment``.
 
     Args:
-        cost: an ``n × m`` matrix: a 2-D numpy array (read through its
-            float64 buffer), an object with ``tolist()``, or a sequence of
-            equally long rows. ``inf`` (``-inf`` when maximising) forbids a pair.
+        cost: an ``n × m`` matrix: a 2-D numpy array (read in place when
+            it is C-contiguous float64, converted otherwise; it must not
+            change during the call), an object with ``tolist()``, or a
+            sequence of equally long rows. ``inf`` (``-inf`` when maximising)
+            forbids a pair.
         maximize: find the greatest total instead of the least.
 
     Returns:
@@ -821,15 +823,16 @@ def linear_sum_assignment(cost: Any, maximize: bool = False) -> Tuple[Any, Any]:
     """
     numpy = sys.modules.get("numpy")
     if numpy is not None and isinstance(cost, numpy.ndarray):
+        # Read in place when C-contiguous float64 (None otherwise).
+        out = _steward.linear_sum_assignment_ndarray(cost, bool(maximize))
+        if out is not None:
+            return out
         if cost.ndim != 2:
             raise TypeError(f"linear_sum_assignment: expected a 2-D array, found {cost.ndim} dimensions")
-        a = numpy.ascontiguousarray(cost, dtype=numpy.float64)
-        both = numpy.frombuffer(
-            _steward.linear_sum_assignment_dense(a.tobytes(), a.shape[0], a.shape[1], bool(maximize)),
-            dtype=numpy.intp,
-        )
-        k = min(a.shape)
-        return both[:k], both[k:]
+        out = _steward.linear_sum_assignment_ndarray(numpy.ascontiguousarray(cost, dtype=numpy.float64), bool(maximize))
+        if out is None:
+            raise TypeError("linear_sum_assignment: could not read the array as float64")
+        return out
     if hasattr(cost, "tolist") and not isinstance(cost, (list, tuple)):
         cost = cost.tolist()
     return _steward.linear_sum_assignment_rows(cost, bool(maximize))

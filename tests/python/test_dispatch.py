@@ -195,6 +195,24 @@ def test_linear_sum_assignment_on_numpy_arrays() -> None:
     for shape in [(0, 3), (3, 0)]:
         r0, c0 = steward.linear_sum_assignment(np.zeros(shape))
         assert r0.dtype == np.intp and r0.size == 0 and c0.size == 0
+    # Read in place or converted first: C and Fortran order, big-endian,
+    # read-only, strided and integer arrays all give the same optimum.
+    base = rng.integers(0, 100, size=(12, 17)).astype(np.float64)
+    want = base[steward.linear_sum_assignment(base)].sum()
+    frozen = base.copy()
+    frozen.flags.writeable = False
+    variants = [
+        np.asfortranarray(base),
+        base.astype(">f8"),
+        frozen,
+        np.repeat(base, 2, axis=1)[:, ::2],
+        base.astype(np.int64),
+    ]
+    for v in variants:
+        r, k = steward.linear_sum_assignment(v)
+        assert r.dtype == np.intp and k.dtype == np.intp
+        assert base[r, k].sum() == want
+    assert not frozen.flags.writeable  # the input is left as it was
     # Small (solved holding the GIL) and large (released) give scipy's optimum.
     from scipy.optimize import linear_sum_assignment as scipy_lsa
 

@@ -68,26 +68,26 @@ fn any_at_most(d: &[f64], at: f64) -> bool {
 /// Working memory of the solver. Columns are kept as parallel vectors and
 /// every search pass runs over all of them in order (scanned ones are masked
 /// by their values), so that the passes vectorise.
-struct Solver<'c> {
+struct Solver<'c, 'w> {
     cost: &'c [f64],
     n: usize,
     m: usize,
     outside: Option<&'c [f64]>,
-    u: Vec<f64>,
+    u: &'w mut [f64],
     /// Column dual potentials.
-    v: Vec<f64>,
+    v: &'w mut [f64],
     /// In the current search: `v`, or `-∞` once the column is scanned.
-    vm: Vec<f64>,
+    vm: &'w mut [f64],
     /// In the current search: the tentative distance of unscanned columns,
     /// `+∞` once scanned.
-    d: Vec<f64>,
+    d: &'w mut [f64],
     /// In the current search: the final distance of scanned columns.
-    dist: Vec<f64>,
+    dist: &'w mut [f64],
     /// The augmenting path, as (column, row) pairs from its end.
     path: Vec<(usize, usize)>,
     /// The row assigned to each column, or `NONE`.
-    owner: Vec<usize>,
-    col4row: Vec<usize>,
+    owner: &'w mut [usize],
+    col4row: &'w mut [usize],
     /// Scanned rows, with the `base` of their relaxation.
     scanned_rows: Vec<(usize, f64)>,
     /// Scanned columns with their final distance.
@@ -96,7 +96,7 @@ struct Solver<'c> {
     todo: Vec<usize>,
 }
 
-impl<'c> Solver<'c> {
+impl<'c> Solver<'c, '_> {
     fn row(&self, i: usize) -> &'c [f64] {
         self.cost.get(i * self.m..(i + 1) * self.m).unwrap_or(&[])
     }
@@ -130,7 +130,7 @@ impl<'c> Solver<'c> {
             let row = self.row(i);
             let mut best = self.outside_cost(i);
             let mut arg = OUTSIDE;
-            for (j, (&c, &v)) in row.iter().zip(&self.v).enumerate() {
+            for (j, (&c, &v)) in row.iter().zip(self.v.iter()).enumerate() {
                 let r = c - v;
                 if r < best {
                     best = r;
@@ -205,7 +205,7 @@ impl<'c> Solver<'c> {
     /// exists.
     fn augment(&mut self, cur: usize) -> bool {
         self.d.fill(f64::INFINITY);
-        self.vm.copy_from_slice(&self.v);
+        self.vm.copy_from_slice(self.v);
         self.scanned_rows.clear();
         self.scanned_cols.clear();
         self.todo.clear();
@@ -225,7 +225,7 @@ impl<'c> Solver<'c> {
                 }
             }
             let row = self.row(i);
-            let lowest = relax(row, &self.vm, &mut self.d, min_val - ui);
+            let lowest = relax(row, self.vm, self.d, min_val - ui);
             // Columns this row brought to the current distance join it.
             if lowest <= min_val
                 && let Some(j) = self.take(min_val)
@@ -312,22 +312,33 @@ pub(crate) fn solve(
     if outside.is_none() && n > m {
         return None;
     }
+    // Two allocations for the per-row and per-column vectors (small
+    // problems are solved often, where allocating costs as much as solving).
+    let mut reals = vec![f64::INFINITY; n + 4 * m];
+    let (u, rest) = reals.split_at_mut(n);
+    let (v, rest) = rest.split_at_mut(m);
+    let (vm, rest) = rest.split_at_mut(m);
+    let (d, dist) = rest.split_at_mut(m);
+    u.fill(0.0);
+    v.fill(0.0);
+    let mut ints = vec![NONE; n + m];
+    let (col4row, owner) = ints.split_at_mut(n);
     let mut s = Solver {
         cost,
         n,
         m,
         outside,
-        u: vec![0.0; n],
-        v: vec![0.0; m],
-        vm: vec![0.0; m],
-        d: vec![f64::INFINITY; m],
-        dist: vec![f64::INFINITY; m],
-        path: Vec::new(),
-        owner: vec![NONE; m],
-        col4row: vec![NONE; n],
-        scanned_rows: Vec::new(),
-        scanned_cols: Vec::new(),
-        todo: Vec::new(),
+        u,
+        v,
+        vm,
+        d,
+        dist,
+        path: Vec::with_capacity(n.min(m)),
+        owner,
+        col4row,
+        scanned_rows: Vec::with_capacity(n.min(m)),
+        scanned_cols: Vec::with_capacity(m),
+        todo: Vec::with_capacity(m),
     };
     if !s.initialise() {
         return None;
@@ -337,7 +348,8 @@ pub(crate) fn solve(
             return None;
         }
     }
-    Some(s.col4row)
+    ints.truncate(n);
+    Some(ints)
 }
 
 /// Solves the linear sum assignment problem with the contract of
