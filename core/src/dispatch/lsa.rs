@@ -90,8 +90,8 @@ struct Solver<'c, 'w> {
     col4row: &'w mut [usize],
     /// Scanned rows, with the `base` of their relaxation.
     scanned_rows: Vec<(usize, f64)>,
-    /// Scanned columns with their final distance.
-    scanned_cols: Vec<(usize, f64)>,
+    /// Scanned columns (their final distances are in `dist`).
+    scanned_cols: Vec<usize>,
     /// Scanned columns whose rows are still to be scanned.
     todo: Vec<usize>,
 }
@@ -165,7 +165,7 @@ impl<'c> Solver<'c, '_> {
             for (k, d) in block.iter_mut().enumerate() {
                 if *d <= at {
                     let j = b * BLOCK + k;
-                    self.scanned_cols.push((j, *d));
+                    self.scanned_cols.push(j);
                     if let Some(dist) = self.dist.get_mut(j) {
                         *dist = *d;
                     }
@@ -276,7 +276,8 @@ impl<'c> Solver<'c, '_> {
 
         // Shift the potentials so that the path is tight.
         self.u[cur] += min_val;
-        for &(c, dc) in &self.scanned_cols {
+        for &c in self.scanned_cols.iter() {
+            let dc = self.dist[c];
             let r = self.owner[c];
             if r != NONE && r != cur {
                 self.u[r] += min_val - dc;

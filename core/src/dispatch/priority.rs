@@ -1114,7 +1114,7 @@ pub fn rank_orders<'a>(
             continue;
         }
         let a = ctx.assess_with(o, t);
-        keys.push((a.score, active_due(&a.sla), a.timeline.reported));
+        keys.push(queue_key(&a));
         tied.push(Tie::of(o));
         ranked.push(RankedOrder {
             rank: 0,
@@ -1226,6 +1226,12 @@ fn swap_apart<T>(items: &mut [T], i: usize, j: usize) {
     if let (Some(x), Some(y)) = (left.get_mut(lo), right.first_mut()) {
         std::mem::swap(x, y);
     }
+}
+
+/// The keys an assessed order is queued on: its score, its active deadline
+/// and its report (seconds); [`Tie`] breaks what is left.
+fn queue_key(a: &Assessment<'_>) -> (f64, i64, i64) {
+    (a.score, active_due(&a.sla), a.timeline.reported)
 }
 
 /// The deadline of the active target, in seconds (`i64::MAX` if none).
@@ -1405,19 +1411,14 @@ fn total_order_bits(x: f64) -> u64 {
 /// Most urgent first: score, then earlier active deadline, then earlier
 /// report, then id.
 pub(crate) fn sort_queue(assessed: &mut Vec<Assessment<'_>>) {
-    let order = queue_order(
-        assessed
-            .iter()
-            .map(|a| (a.score, active_due(&a.sla), a.order.reported_at.timestamp())),
-        |i, j| match (assessed.get(i), assessed.get(j)) {
-            (Some(a), Some(b)) => a
-                .order
-                .reported_at
-                .cmp(&b.order.reported_at)
-                .then_with(|| a.order.id.cmp(&b.order.id)),
+    let tied: Vec<Tie<'_>> = assessed.iter().map(|a| Tie::of(a.order)).collect();
+    let order = queue_order(assessed.iter().map(queue_key), |i, j| {
+        match (tied.get(i), tied.get(j)) {
+            (Some(a), Some(b)) => a.cmp(b),
             _ => i.cmp(&j),
-        },
-    );
+        }
+    });
+    drop(tied);
     let mut slots: Vec<Option<Assessment<'_>>> = assessed.drain(..).map(Some).collect();
     assessed.extend(
         order
