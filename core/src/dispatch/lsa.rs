@@ -60,6 +60,42 @@ fn relax(row: &[f64], vm: &[f64], d: &mut [f64], base: f64) -> f64 {
         .fold(f64::INFINITY, |a, &b| if b < a { b } else { a })
 }
 
+/// The least `row[j] - v[j]` (`+∞` for an empty row).
+fn reduced_min(row: &[f64], v: &[f64]) -> f64 {
+    let mut lo = [f64::INFINITY; LANES];
+    let mut rows = row.chunks_exact(LANES);
+    let mut vs = v.chunks_exact(LANES);
+    for (r, v) in (&mut rows).zip(&mut vs) {
+        for l in 0..LANES {
+            let x = r[l] - v[l];
+            lo[l] = if x < lo[l] { x } else { lo[l] };
+        }
+    }
+    for (&r, &v) in rows.remainder().iter().zip(vs.remainder()) {
+        let x = r - v;
+        lo[0] = if x < lo[0] { x } else { lo[0] };
+    }
+    lo.iter()
+        .fold(f64::INFINITY, |a, &b| if b < a { b } else { a })
+}
+
+/// The index of the first entry that is NaN or equal to `bad`.
+fn first_invalid(cost: &[f64], bad: f64) -> Option<usize> {
+    const CHUNK: usize = 64;
+    // `|` rather than `||`: no branch per entry, so the check vectorises.
+    let invalid = |c: f64| c.is_nan() | (c == bad);
+    cost.chunks(CHUNK).enumerate().find_map(|(k, chunk)| {
+        if chunk.iter().fold(false, |hit, &c| hit | invalid(c)) {
+            chunk
+                .iter()
+                .position(|&c| invalid(c))
+                .map(|p| k * CHUNK + p)
+        } else {
+            None
+        }
+    })
+}
+
 /// Whether some entry of `d` is at most `at`.
 fn any_at_most(d: &[f64], at: f64) -> bool {
     d.iter().fold(false, |hit, &x| hit | (x <= at))
@@ -84,16 +120,16 @@ struct Solver<'c, 'w> {
     /// In the current search: the final distance of scanned columns.
     dist: &'w mut [f64],
     /// The augmenting path, as (column, row) pairs from its end.
-    path: Vec<(usize, usize)>,
+    path: &'w mut Vec<(usize, usize)>,
     /// The row assigned to each column, or `NONE`.
     owner: &'w mut [usize],
     col4row: &'w mut [usize],
     /// Scanned rows, with the `base` of their relaxation.
-    scanned_rows: Vec<(usize, f64)>,
+    scanned_rows: &'w mut Vec<(usize, f64)>,
     /// Scanned columns (their final distances are in `dist`).
-    scanned_cols: Vec<usize>,
+    scanned_cols: &'w mut Vec<usize>,
     /// Scanned columns whose rows are still to be scanned.
-    todo: Vec<usize>,
+    todo: &'w mut Vec<usize>,
 }
 
 impl<'c> Solver<'c, '_> {
@@ -128,14 +164,18 @@ impl<'c> Solver<'c, '_> {
         }
         for i in 0..n {
             let row = self.row(i);
+            // The least reduced cost, then the first column that has it (two
+            // passes without branches, the same subtraction in both).
+            let least = reduced_min(row, self.v);
             let mut best = self.outside_cost(i);
             let mut arg = OUTSIDE;
-            for (j, (&c, &v)) in row.iter().zip(self.v.iter()).enumerate() {
-                let r = c - v;
-                if r < best {
-                    best = r;
-                    arg = j;
-                }
+            if least < best {
+                best = least;
+                arg = row
+                    .iter()
+                    .zip(self.v.iter())
+                    .position(|(&c, &v)| c - v == least)
+                    .unwrap_or(OUTSIDE);
             }
             if best.is_infinite() {
                 return false;
@@ -289,7 +329,7 @@ impl<'c> Solver<'c, '_> {
         if sink == OUTSIDE {
             self.col4row[outside_row] = OUTSIDE;
         }
-        for &(j, r) in &self.path {
+        for &(j, r) in self.path.iter() {
             self.owner[j] = r;
             self.col4row[r] = j;
         }
@@ -313,44 +353,90 @@ pub(crate) fn solve(
     if outside.is_none() && n > m {
         return None;
     }
-    // Two allocations for the per-row and per-column vectors (small
-    // problems are solved often, where allocating costs as much as solving).
-    let mut reals = vec![f64::INFINITY; n + 4 * m];
-    let (u, rest) = reals.split_at_mut(n);
-    let (v, rest) = rest.split_at_mut(m);
-    let (vm, rest) = rest.split_at_mut(m);
-    let (d, dist) = rest.split_at_mut(m);
-    u.fill(0.0);
-    v.fill(0.0);
-    let mut ints = vec![NONE; n + m];
-    let (col4row, owner) = ints.split_at_mut(n);
-    let mut s = Solver {
-        cost,
-        n,
-        m,
-        outside,
-        u,
-        v,
-        vm,
-        d,
-        dist,
-        path: Vec::with_capacity(n.min(m)),
-        owner,
-        col4row,
-        scanned_rows: Vec::with_capacity(n.min(m)),
-        scanned_cols: Vec::with_capacity(m),
-        todo: Vec::with_capacity(m),
+    let solve_in = |scratch: &mut Scratch| {
+        let col4row = scratch.solve(cost, n, m, outside);
+        // Memory of a large problem is not kept.
+        if scratch.reals.capacity() > Scratch::KEEP {
+            *scratch = Scratch::default();
+        }
+        col4row
     };
-    if !s.initialise() {
-        return None;
-    }
-    for cur in 0..n {
-        if s.col4row[cur] == NONE && !s.augment(cur) {
+    SCRATCH
+        .try_with(|s| match s.try_borrow_mut() {
+            Ok(mut s) => solve_in(&mut s),
+            Err(_) => solve_in(&mut Scratch::default()),
+        })
+        .unwrap_or_else(|_| solve_in(&mut Scratch::default()))
+}
+
+/// The solver's working memory, kept between solves on a thread so that
+/// small problems (solved often, where allocating costs as much as solving)
+/// do not allocate.
+#[derive(Default)]
+struct Scratch {
+    reals: Vec<f64>,
+    ints: Vec<usize>,
+    path: Vec<(usize, usize)>,
+    scanned_rows: Vec<(usize, f64)>,
+    scanned_cols: Vec<usize>,
+    todo: Vec<usize>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+impl Scratch {
+    /// Working memory up to this many reals (with as many integers) is kept
+    /// for the next solve.
+    const KEEP: usize = 1 << 16;
+
+    /// [`solve`] in this working memory.
+    fn solve(
+        &mut self,
+        cost: &[f64],
+        n: usize,
+        m: usize,
+        outside: Option<&[f64]>,
+    ) -> Option<Vec<usize>> {
+        self.reals.clear();
+        self.reals.resize(n + 4 * m, f64::INFINITY);
+        let (u, rest) = self.reals.split_at_mut(n);
+        let (v, rest) = rest.split_at_mut(m);
+        let (vm, rest) = rest.split_at_mut(m);
+        let (d, dist) = rest.split_at_mut(m);
+        u.fill(0.0);
+        v.fill(0.0);
+        self.ints.clear();
+        self.ints.resize(n + m, NONE);
+        let (col4row, owner) = self.ints.split_at_mut(n);
+        let mut s = Solver {
+            cost,
+            n,
+            m,
+            outside,
+            u,
+            v,
+            vm,
+            d,
+            dist,
+            path: &mut self.path,
+            owner,
+            col4row,
+            scanned_rows: &mut self.scanned_rows,
+            scanned_cols: &mut self.scanned_cols,
+            todo: &mut self.todo,
+        };
+        if !s.initialise() {
             return None;
         }
+        for cur in 0..n {
+            if s.col4row[cur] == NONE && !s.augment(cur) {
+                return None;
+            }
+        }
+        Some(s.col4row.to_vec())
     }
-    ints.truncate(n);
-    Some(ints)
 }
 
 /// Solves the linear sum assignment problem with the contract of
@@ -419,14 +505,12 @@ pub fn linear_sum_assignment(
             )],
         ));
     }
-    if let Some(k) = cost.iter().position(|&c| {
-        c.is_nan()
-            || c == if maximize {
-                f64::INFINITY
-            } else {
-                f64::NEG_INFINITY
-            }
-    }) {
+    let bad = if maximize {
+        f64::INFINITY
+    } else {
+        f64::NEG_INFINITY
+    };
+    if let Some(k) = first_invalid(cost, bad) {
         let (i, j) = (k / cols.max(1), k % cols.max(1));
         let found = cost.get(k).copied().unwrap_or(f64::NAN);
         let allowed = if maximize { "-inf" } else { "+inf" };
@@ -623,6 +707,37 @@ pub(crate) mod tests {
         let inf = f64::INFINITY;
         let err = linear_sum_assignment(&[1.0, inf, 2.0, inf], 2, 2, false).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Infeasible);
+        // The first bad entry is named, in whichever block of the check it is.
+        for k in [0, 63, 64, 65, 199, 299] {
+            let mut cost = vec![1.0; 300];
+            cost[k] = f64::NAN;
+            if k + 40 < 300 {
+                cost[k + 40] = f64::NEG_INFINITY;
+            }
+            let err = linear_sum_assignment(&cost, 3, 100, false).unwrap_err();
+            assert_eq!(
+                err.issues()[0].path,
+                format!("cost[{}][{}]", k / 100, k % 100)
+            );
+        }
+    }
+
+    #[test]
+    fn working_memory_is_kept_for_small_problems_only() {
+        let kept = || SCRATCH.with(|s| s.borrow().reals.capacity());
+        let (_, cols) = linear_sum_assignment(&[3.0, 1.0, 2.0, 5.0], 2, 2, false).unwrap();
+        assert_eq!(cols, [1, 0]);
+        assert!(kept() >= 2 + 4 * 2);
+        // A wide row needs more than is kept: solved, then let go.
+        let m = Scratch::KEEP;
+        let mut wide = vec![2.0; m];
+        wide[m - 1] = 1.0;
+        let (_, cols) = linear_sum_assignment(&wide, 1, m, false).unwrap();
+        assert_eq!(cols, [m - 1]);
+        assert_eq!(kept(), 0);
+        // And the next small one is still right.
+        let (_, cols) = linear_sum_assignment(&[3.0, 1.0, 2.0, 5.0], 2, 2, false).unwrap();
+        assert_eq!(cols, [1, 0]);
     }
 
     fn matrix() -> impl Strategy<Value = (usize, usize, Vec<f64>)> {
