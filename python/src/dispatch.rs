@@ -55,13 +55,14 @@ type Indices<'py> = (Bound<'py, PyArray1<isize>>, Bound<'py, PyArray1<isize>>);
 
 /// Linear sum assignment of a numpy matrix, read in place when it is a
 /// C-contiguous 2-D float64 array (native byte order); `None` for any other
-/// array, which the caller converts. Returns `(row_ind, col_ind)` as new
+/// array or any other object, which the caller converts. `maximize` is
+/// read by its truth value. Returns `(row_ind, col_ind)` as new
 /// numpy `intp` arrays, as scipy does.
 #[pyfunction]
 pub(crate) fn linear_sum_assignment_ndarray<'py>(
     py: Python<'py>,
     cost: &Bound<'py, PyAny>,
-    maximize: bool,
+    maximize: &Bound<'py, PyAny>,
 ) -> PyResult<Option<Indices<'py>>> {
     /// Up to this many entries the GIL is kept: the solve takes microseconds.
     const SMALL: usize = 4096;
@@ -81,20 +82,23 @@ pub(crate) fn linear_sum_assignment_ndarray<'py>(
     let [rows, cols] = *array.shape() else {
         return Ok(None);
     };
+    // Any object, by its truth value (as `bool(maximize)` would give).
+    let maximize = maximize.is_truthy()?;
     let solve = move || steward::dispatch::linear_sum_assignment(matrix, rows, cols, maximize);
     let (r, c) = if rows.saturating_mul(cols) <= SMALL {
         run_attached(py, solve)?
     } else {
         run(py, solve)?
     };
-    let intp = |v: &[usize]| -> Vec<isize> {
-        v.iter()
-            .map(|&x| isize::try_from(x).unwrap_or(isize::MAX))
+    // In place: `usize` and `isize` have the same layout.
+    let intp = |v: Vec<usize>| -> Vec<isize> {
+        v.into_iter()
+            .map(|x| isize::try_from(x).unwrap_or(isize::MAX))
             .collect()
     };
     Ok(Some((
-        PyArray1::from_slice(py, &intp(&r)),
-        PyArray1::from_slice(py, &intp(&c)),
+        PyArray1::from_slice(py, &intp(r)),
+        PyArray1::from_slice(py, &intp(c)),
     )))
 }
 

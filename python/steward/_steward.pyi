@@ -725,19 +725,20 @@ def dispatch_default_policy() -> str:
         The complete policy document as JSON text.
     """
 
-def linear_sum_assignment_ndarray(cost: Any, maximize: bool) -> Optional[Tuple[Any, Any]]:
+def linear_sum_assignment_ndarray(cost: Any, maximize: object) -> Optional[Tuple[Any, Any]]:
     """Linear sum assignment of a numpy matrix, read in place; see
     :func:`steward.linear_sum_assignment`.
 
     Args:
-        cost: a numpy array; only a C-contiguous 2-D float64 array in native
-            byte order is solved.
-        maximize: greatest total instead of least.
+        cost: any object; only a C-contiguous 2-D float64 numpy array in
+            native byte order is solved.
+        maximize: greatest total instead of least, by its truth value.
 
     Returns:
         ``(row_ind, col_ind)`` as new numpy ``intp`` arrays, or ``None`` for
-        any other array (convert it with ``numpy.ascontiguousarray(cost,
-        dtype=numpy.float64)`` and call again).
+        any other array or object (convert an array with
+        ``numpy.ascontiguousarray(cost, dtype=numpy.float64)`` and call
+        again).
 
     Raises:
         InvalidInputError: NaN or a wrong-direction infinity (``cost[i][j]``).

@@ -821,12 +821,12 @@ def linear_sum_assignment(cost: Any, maximize: bool = False) -> Tuple[Any, Any]:
         InfeasibleError: every complete assignment uses a forbidden entry.
         TypeError: ``cost`` is not a 2-D matrix of numbers.
     """
+    # A C-contiguous float64 ndarray is read in place (None for anything else).
+    out = _steward.linear_sum_assignment_ndarray(cost, maximize)
+    if out is not None:
+        return out
     numpy = sys.modules.get("numpy")
     if numpy is not None and isinstance(cost, numpy.ndarray):
-        # Read in place when C-contiguous float64 (None otherwise).
-        out = _steward.linear_sum_assignment_ndarray(cost, bool(maximize))
-        if out is not None:
-            return out
         if cost.ndim != 2:
             raise TypeError(f"linear_sum_assignment: expected a 2-D array, found {cost.ndim} dimensions")
         out = _steward.linear_sum_assignment_ndarray(numpy.ascontiguousarray(cost, dtype=numpy.float64), bool(maximize))

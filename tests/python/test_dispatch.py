@@ -213,6 +213,15 @@ def test_linear_sum_assignment_on_numpy_arrays() -> None:
         assert r.dtype == np.intp and k.dtype == np.intp
         assert base[r, k].sum() == want
     assert not frozen.flags.writeable  # the input is left as it was
+    # `maximize` by its truth value, on every path, as scipy takes it.
+    best = base[steward.linear_sum_assignment(base, maximize=True)].sum()
+    assert best > want
+    for flag in [1, np.bool_(True), "yes"]:
+        for v in [base, base.astype(np.int64), base.tolist()]:
+            r, k = steward.linear_sum_assignment(v, maximize=flag)
+            assert base[r, k].sum() == best
+    r, k = steward.linear_sum_assignment(base, maximize=0)
+    assert base[r, k].sum() == want
     # Small (solved holding the GIL) and large (released) give scipy's optimum.
     from scipy.optimize import linear_sum_assignment as scipy_lsa
 
