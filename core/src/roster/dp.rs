@@ -27,6 +27,7 @@ use super::problem::{NO_LIMIT, OFF, OvertimeP, Problem, hours_up};
 use super::rules::{RuleId, Score};
 use super::search::Rng;
 use super::state::State;
+use std::time::Instant;
 
 /// Reusable buffers.
 #[derive(Debug, Default)]
@@ -40,6 +41,10 @@ pub(crate) struct Dp {
     /// Transitions tried so far (states reached × values allowed, per day):
     /// what the search's share of DP work is measured in.
     pub work: u64,
+    /// A DP still running at this instant gives up (returns `None`): a
+    /// whole row of a long horizon can take half a second, more than is
+    /// left before a time limit. `None` (no time limit): never.
+    pub deadline: Option<Instant>,
 }
 
 const INF: i64 = i64::MAX / 4;
@@ -157,8 +162,13 @@ impl Dp {
         }
     }
 
+    /// Whether the [`Dp::deadline`] has passed.
+    pub fn past_deadline(&self) -> bool {
+        self.deadline.is_some_and(|t| Instant::now() >= t)
+    }
+
     /// The best values for person `p` on days `a..=b`, or `None` if the
-    /// window is too large to search. With `force = Some((d, v))`, day `d`
+    /// window is too large to search (or the deadline passes). With `force = Some((d, v))`, day `d`
     /// (inside the window, `v` allowed there) must take value `v`.
     #[allow(clippy::too_many_arguments)]
     pub fn best_row(
@@ -551,6 +561,9 @@ impl Dp {
             };
 
             for (i, d) in (a..=b).enumerate() {
+                if self.past_deadline() {
+                    return None;
+                }
                 let wk = pb.weekend_of[d];
                 let same_weekend_as_prev = d > 0 && wk >= 0 && pb.weekend_of[d - 1] == wk;
                 let week_end = weekly_rest

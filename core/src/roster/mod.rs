@@ -78,11 +78,12 @@ use problem::{OFF, Problem};
 /// `invalid_input` for a request that is not `steward.roster.solve.request.v1`
 /// or refers to things that do not exist (every issue, with its path).
 pub fn solve(request: &RosterRequest, hooks: Hooks<'_>) -> Result<RosterResponse> {
+    let started = std::time::Instant::now();
     check_schema(request, SOLVE_REQUEST)?;
     check_unused(request, &["assignments", "disruptions"])?;
     let pb = compile::compile(request, &compile::Extras::default())?;
     let init = pinned_grid(&pb);
-    let out = search::run(&pb, init, budget(request), hooks, true);
+    let out = search::run(&pb, init, budget(request, started), hooks, true);
     Ok(respond(
         &pb,
         &out.x,
@@ -244,11 +245,13 @@ fn check_unused(request: &RosterRequest, fields: &[&str]) -> Result<()> {
     }
 }
 
-fn budget(request: &RosterRequest) -> search::Budget {
+/// The search's limits; the time limit counts from `started`.
+fn budget(request: &RosterRequest, started: std::time::Instant) -> search::Budget {
     search::Budget {
         moves: request.limits.moves,
         seconds: request.limits.seconds,
         seed: request.seed,
+        started,
     }
 }
 

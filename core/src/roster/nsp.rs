@@ -1041,6 +1041,7 @@ pub fn solve(
     seed: u64,
     hooks: super::Hooks<'_>,
 ) -> crate::Result<NspSolution> {
+    let started = std::time::Instant::now();
     let pb = inst.problem(name)?;
     let init = vec![super::problem::OFF; pb.people.len() * pb.days];
     let out = super::search::run(
@@ -1050,6 +1051,7 @@ pub fn solve(
             moves: None,
             seconds: Some(seconds),
             seed,
+            started,
         },
         hooks,
         true,

@@ -19,6 +19,7 @@ use super::{
 use crate::{Error, Issue, IssueCode, Result};
 
 pub(crate) fn repair(request: &RosterRequest, hooks: Hooks<'_>) -> Result<RosterResponse> {
+    let started = std::time::Instant::now();
     check_schema(request, REPAIR_REQUEST)?;
     let horizon = request.horizon;
     let mut issues = Vec::new();
@@ -115,7 +116,7 @@ pub(crate) fn repair(request: &RosterRequest, hooks: Hooks<'_>) -> Result<Roster
             }
         }
     }
-    let out = super::search::run(&pb, init, budget(request), hooks, false);
+    let out = super::search::run(&pb, init, budget(request, started), hooks, false);
 
     // The changes, with reasons.
     let label = |v: u16| {

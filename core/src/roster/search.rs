@@ -25,8 +25,10 @@
 //! Every move is judged by the exact incremental score, never by the DP's
 //! estimate. Hard penalties weigh `λ` times a soft unit in the acceptance
 //! test; the best roster is kept by (hard, soft) score, and a long stretch
-//! without a new best restarts from it. At the end (the last 2% of a time
-//! limit), the best roster is polished by best-response sweeps: each person
+//! without a new best restarts from it. At the end (from 98% of a time
+//! limit to 99.5%, where any DP still running gives up, as one whole row of
+//! a long horizon can take half a second), the best roster is polished by
+//! best-response sweeps: each person
 //! in turn gets the DP's best whole row given everybody else (long horizons
 //! in pieces), kept when the exact score improves, with hard violations
 //! outweighing any soft gain. Everything is driven by a seeded generator:
@@ -94,6 +96,9 @@ pub(crate) struct Budget {
     pub moves: Option<u64>,
     pub seconds: Option<f64>,
     pub seed: u64,
+    /// When the time limit started counting (the call's start, before the
+    /// request was compiled).
+    pub started: Instant,
 }
 
 /// What the search returns.
@@ -147,6 +152,13 @@ impl Rng {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
+
+/// The search proper ends at this fraction of a time limit and the polish
+/// then runs until [`END`].
+const SEARCH_END: f64 = 0.98;
+/// Where work stops (DP runs included), as a fraction of a time limit: the
+/// rest is for putting the result together.
+const END: f64 = 0.995;
 
 /// Fractions of the budget where a best roster with hard violations is
 /// repaired by the relaxed whole-row DP.
@@ -560,6 +572,11 @@ impl<'a> Search<'a, '_> {
         Some(self.st.pending())
     }
 
+    /// Makes the DP give up at `frac` of the time limit (if there is one).
+    fn dp_deadline(&mut self, frac: f64) {
+        self.dp.deadline = self.time_limit.map(|t| self.started + t.mul_f64(frac));
+    }
+
     /// Whether the search must stop its current phase: cancelled, or past
     /// `frac` of the time limit (never, without one).
     fn expired(&self, frac: f64) -> bool {
@@ -584,7 +601,7 @@ impl<'a> Search<'a, '_> {
                 diff_row(&self.st, p, a, &vals, &mut self.buf);
                 self.apply_buf();
             }
-            None if b - a >= 13 => {
+            None if b - a >= 13 && !self.dp.past_deadline() => {
                 let mut mid = a + (b - a) / 2;
                 if pb.weekend_of[mid] >= 0 && pb.weekend_of[mid + 1] == pb.weekend_of[mid] {
                     mid += 1;
@@ -642,6 +659,9 @@ impl<'a> Search<'a, '_> {
         let days = pb.days;
         let saved = self.lambda;
         self.lambda = saved.max(lambda_hard(pb));
+        // One relaxed row of a year can take longer than a share of a short
+        // time limit.
+        self.dp_deadline(frac);
         let whole = days <= 2 * REPAIR_DAYS || days * pb.values() <= REPAIR_WHOLE_ROW;
         for _ in 0..2 {
             let spots: Vec<(usize, Option<usize>)> = analyse(pb, &self.st.x, &[])
@@ -691,6 +711,7 @@ impl<'a> Search<'a, '_> {
             }
         }
         self.lambda = saved;
+        self.dp_deadline(END);
         self.note_best();
     }
 
@@ -781,7 +802,7 @@ impl<'a, 'h> Search<'a, 'h> {
             buf: Vec::new(),
             under: Vec::new(),
             hooks,
-            started: Instant::now(),
+            started: budget.started,
             time_limit: budget.seconds.map(Duration::from_secs_f64),
             last_report: None,
             moves: 0,
@@ -800,6 +821,7 @@ pub(crate) fn run(
     construct: bool,
 ) -> Outcome {
     let mut s = Search::new(pb, init, budget, hooks);
+    s.dp_deadline(END);
     let started = s.started;
     if construct {
         s.construct();
@@ -837,8 +859,8 @@ pub(crate) fn run(
             let frac_time = match time_limit {
                 Some(t) => {
                     let e = started.elapsed();
-                    // The last 2% of the time is for polishing the best.
-                    if e.as_secs_f64() >= 0.98 * t.as_secs_f64() {
+                    // The end of the time is for polishing the best.
+                    if e.as_secs_f64() >= SEARCH_END * t.as_secs_f64() {
                         stopped_by = "time_limit";
                         break;
                     }
@@ -924,7 +946,7 @@ pub(crate) fn run(
     if !callback_stopped && stopped_by != "cancelled" {
         s.st = State::new(pb, s.best.clone());
         s.lambda = s.lambda.max(lambda_hard(pb));
-        s.descend(0, 1.0, 8);
+        s.descend(0, END, 8);
     }
     if !callback_stopped {
         s.report(true);
@@ -993,6 +1015,7 @@ mod tests {
             moves: Some(1),
             seconds: None,
             seed,
+            started: Instant::now(),
         };
         let mut s = Search::new(&pb, init, budget, Hooks::default());
         s.construct();
@@ -1051,6 +1074,7 @@ mod tests {
             moves: Some(1),
             seconds: None,
             seed,
+            started: Instant::now(),
         };
         let mut s = Search::new(pb, init, budget, Hooks::default());
         s.construct();
@@ -1154,6 +1178,7 @@ mod tests {
             moves: Some(1),
             seconds: None,
             seed: 1,
+            started: Instant::now(),
         };
         let mut s = Search::new(
             &pb,
@@ -1192,5 +1217,50 @@ mod tests {
             checked += 1;
         }
         assert!(checked > 100);
+    }
+
+    #[test]
+    fn a_dp_past_its_deadline_gives_up_and_the_sweep_keeps_the_roster() {
+        let pb = instance(7);
+        let budget = Budget {
+            moves: Some(1),
+            seconds: None,
+            seed: 5,
+            started: Instant::now(),
+        };
+        let mut s = Search::new(
+            &pb,
+            vec![OFF; pb.people.len() * pb.days],
+            budget,
+            Hooks::default(),
+        );
+        s.construct();
+        let days = pb.days;
+        let lam = lambda(&pb);
+        assert!(
+            s.dp.best_row(&s.st, 0, 0, days - 1, lam, None, None)
+                .is_some()
+        );
+        assert!(s.dp.relaxed_row(&s.st, 0, 0, days - 1, lam).is_some());
+        // No time limit: no deadline.
+        s.dp_deadline(END);
+        assert_eq!(s.dp.deadline, None);
+        // Past it: every DP gives up at once, and the sweep changes nothing.
+        s.dp.deadline = Instant::now().checked_sub(Duration::from_secs(1));
+        assert!(s.dp.past_deadline());
+        let work = s.dp.work;
+        assert!(
+            s.dp.best_row(&s.st, 0, 0, days - 1, lam, None, None)
+                .is_none()
+        );
+        assert!(s.dp.relaxed_row(&s.st, 0, 0, days - 1, lam).is_none());
+        assert_eq!(s.dp.work, work);
+        let before = s.st.x.clone();
+        assert_eq!(s.sweep(0, 1.0), Some(0));
+        assert_eq!(s.st.x, before);
+        // With a time limit, the deadline is that share of it from the start.
+        s.time_limit = Some(Duration::from_secs(10));
+        s.dp_deadline(0.5);
+        assert_eq!(s.dp.deadline, Some(s.started + Duration::from_secs(5)));
     }
 }
