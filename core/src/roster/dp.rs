@@ -168,8 +168,9 @@ impl Dp {
     }
 
     /// The best values for person `p` on days `a..=b`, or `None` if the
-    /// window is too large to search (or the deadline passes). With `force = Some((d, v))`, day `d`
-    /// (inside the window, `v` allowed there) must take value `v`.
+    /// window is too large to search (or the deadline passes). With
+    /// `force = Some((d, v))`, day `d` (inside the window, `v` allowed
+    /// there) must take value `v`.
     #[allow(clippy::too_many_arguments)]
     pub fn best_row(
         &mut self,

@@ -28,12 +28,11 @@
 //! without a new best restarts from it. At the end (from 98% of a time
 //! limit to 99.5%, where any DP still running gives up, as one whole row of
 //! a long horizon can take half a second), the best roster is polished by
-//! best-response sweeps: each person
-//! in turn gets the DP's best whole row given everybody else (long horizons
-//! in pieces), kept when the exact score improves, with hard violations
-//! outweighing any soft gain. Everything is driven by a seeded generator:
-//! with a move limit and no time limit, the same request and seed give the
-//! same roster.
+//! best-response sweeps: each person in turn gets the DP's best whole row
+//! given everybody else (long horizons in pieces), kept when the exact
+//! score improves, with hard violations outweighing any soft gain.
+//! Everything is driven by a seeded generator: with a move limit and no
+//! time limit, the same request and seed give the same roster.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -1246,7 +1245,7 @@ mod tests {
         s.dp_deadline(END);
         assert_eq!(s.dp.deadline, None);
         // Past it: every DP gives up at once, and the sweep changes nothing.
-        s.dp.deadline = Instant::now().checked_sub(Duration::from_secs(1));
+        s.dp.deadline = Some(s.started);
         assert!(s.dp.past_deadline());
         let work = s.dp.work;
         assert!(
