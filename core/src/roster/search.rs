@@ -1173,19 +1173,7 @@ mod tests {
         assert!((100..=101).contains(&dp_moves), "{dp_moves} DP moves");
         // The DP counts what it tries.
         let pb = instance(7);
-        let budget = Budget {
-            moves: Some(1),
-            seconds: None,
-            seed: 1,
-            started: Instant::now(),
-        };
-        let mut s = Search::new(
-            &pb,
-            vec![OFF; pb.people.len() * pb.days],
-            budget,
-            Hooks::default(),
-        );
-        s.construct();
+        let mut s = constructed(&pb, 1);
         let before = s.dp.work;
         let _ = s.lns();
         assert!(s.dp.work > before);
@@ -1218,22 +1206,24 @@ mod tests {
         assert!(checked > 100);
     }
 
-    #[test]
-    fn a_dp_past_its_deadline_gives_up_and_the_sweep_keeps_the_roster() {
-        let pb = instance(7);
+    /// A search (one move, no time limit) after the greedy construction.
+    fn constructed(pb: &Problem, seed: u64) -> Search<'_, 'static> {
         let budget = Budget {
             moves: Some(1),
             seconds: None,
-            seed: 5,
+            seed,
             started: Instant::now(),
         };
-        let mut s = Search::new(
-            &pb,
-            vec![OFF; pb.people.len() * pb.days],
-            budget,
-            Hooks::default(),
-        );
+        let init = vec![OFF; pb.people.len() * pb.days];
+        let mut s = Search::new(pb, init, budget, Hooks::default());
         s.construct();
+        s
+    }
+
+    #[test]
+    fn a_dp_past_its_deadline_gives_up_and_the_sweep_keeps_the_roster() {
+        let pb = instance(7);
+        let mut s = constructed(&pb, 5);
         let days = pb.days;
         let lam = lambda(&pb);
         assert!(
