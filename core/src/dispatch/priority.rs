@@ -1132,10 +1132,7 @@ pub fn rank_orders<'a>(
     if ranked.len() < ranked.capacity() / 2 {
         ranked.shrink_to_fit();
     }
-    let order = queue_order(keys.into_iter(), |i, j| match (tied.get(i), tied.get(j)) {
-        (Some(a), Some(b)) => a.cmp(b),
-        _ => i.cmp(&j),
-    });
+    let order = queue_order(keys.into_iter(), by_ties(&tied));
     drop(tied);
     permute(&mut ranked, &order);
     for (i, r) in ranked.iter_mut().enumerate() {
@@ -1410,21 +1407,19 @@ fn total_order_bits(x: f64) -> u64 {
 
 /// Most urgent first: score, then earlier active deadline, then earlier
 /// report, then id.
-pub(crate) fn sort_queue(assessed: &mut Vec<Assessment<'_>>) {
+pub(crate) fn sort_queue(assessed: &mut [Assessment<'_>]) {
     let tied: Vec<Tie<'_>> = assessed.iter().map(|a| Tie::of(a.order)).collect();
-    let order = queue_order(assessed.iter().map(queue_key), |i, j| {
-        match (tied.get(i), tied.get(j)) {
-            (Some(a), Some(b)) => a.cmp(b),
-            _ => i.cmp(&j),
-        }
-    });
+    let order = queue_order(assessed.iter().map(queue_key), by_ties(&tied));
     drop(tied);
-    let mut slots: Vec<Option<Assessment<'_>>> = assessed.drain(..).map(Some).collect();
-    assessed.extend(
-        order
-            .into_iter()
-            .filter_map(|i| slots.get_mut(i).and_then(Option::take)),
-    );
+    permute(assessed, &order);
+}
+
+/// The tie rule of [`queue_order`] for orders `i` and `j`: their [`Tie`]s.
+fn by_ties<'t>(tied: &'t [Tie<'_>]) -> impl Fn(usize, usize) -> std::cmp::Ordering + 't {
+    move |i, j| match (tied.get(i), tied.get(j)) {
+        (Some(a), Some(b)) => a.cmp(b),
+        _ => i.cmp(&j),
+    }
 }
 
 /// Someone an escalation notice goes to.
