@@ -2,11 +2,12 @@
 """Runs the Curtois-Qu instances with Steward's roster engine and with OR-Tools
 CP-SAT at the same time limit and writes the comparison table.
 
-    nsp_table.py --seconds 60 [--instances 1-24] [--seed 1] [--cpsat-python PY]
+    nsp_table.py --seconds 60 [--instances 1-24] [--seed 1] [--threads 1] [--cpsat-python PY]
                  [--nsp PATH] [--results DIR] [--no-cpsat] [--no-ours]
                  [--cpsat-from nsp_<S>s_cpsat.json] [--tag SUFFIX]
 
-For each instance: ``nsp solve`` (our engine, one thread), then ``nsp eval`` on
+For each instance: ``nsp solve`` (our engine, ``--threads`` searches side by
+side, default one), then ``nsp eval`` on
 its roster (the objective recomputed from the instance alone), then
 ``nsp_cpsat.py`` (``num_workers`` = the machine's cores) and ``nsp eval`` on its
 roster. Writes ``nsp_<seconds>s.md`` (the table), ``nsp_<seconds>s.json`` (all
@@ -79,6 +80,7 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--instances", default="1-24")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=1, help="searches side by side (nsp solve --threads)")
     ap.add_argument("--nsp", type=pathlib.Path, default=None, help="the nsp binary (default: release build)")
     ap.add_argument("--cpsat-python", default=os.environ.get("NSP_CPSAT_PYTHON", str(ROOT / "benches" / ".venv" / "bin" / "python")))
     ap.add_argument("--results", type=pathlib.Path, default=ROOT / "benches" / "results")
@@ -121,8 +123,9 @@ def main() -> int:
         lines = [
             f"# Curtois-Qu NSP instances: Steward vs OR-Tools CP-SAT at {secs} s each",
             "",
-            f"Started {started}; machine: {cores} cores. Steward: `nsp solve --seconds {secs} --seed {args.seed}` "
-            f"(one thread). CP-SAT: `nsp_cpsat.py --seconds {secs} --workers {cores}`. Objectives recomputed by "
+            f"Started {started}; machine: {cores} cores. Steward: `nsp solve --seconds {secs} --seed {args.seed}"
+            f"{' --threads ' + str(args.threads) if args.threads != 1 else ''}` "
+            f"({'one thread' if args.threads == 1 else str(args.threads) + ' threads'}). CP-SAT: `nsp_cpsat.py --seconds {secs} --workers {cores}`. Objectives recomputed by "
             "`nsp eval` from the instance and the roster alone. Gap = (value - best known) / best known."
             + reused_note,
             "",
@@ -141,19 +144,19 @@ def main() -> int:
         if done:
             lines += ["", f"Load after: `{uptime()}`", f"Finished {time.strftime('%Y-%m-%d %H:%M:%S %Z')}."]
         md.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        js.write_text(json.dumps({"seconds": args.seconds, "seed": args.seed, "cores": cores,
+        js.write_text(json.dumps({"seconds": args.seconds, "seed": args.seed, "threads": args.threads, "cores": cores,
                                   "load_before": load_before, "started": started, "rows": rows}, indent=1) + "\n", encoding="utf-8")
 
     for n in instances(args.instances):
         inst = DATA / f"Instance{n}.txt"
-        ours_path = rosters / f"Instance{n}_ours_{secs}s.json"
+        ours_path = rosters / f"Instance{n}_ours_{secs}s{args.tag}.json"
         ours: Dict[str, Optional[int]] = {"objective": None, "hard_violations": None}
         if not args.no_ours:
             if ours_path.exists():
                 ours_path.unlink()
             subprocess.run(
-                [str(nsp), "solve", str(inst), "--seconds", secs, "--seed", str(args.seed), "--out", str(ours_path),
-                 "--quiet"],
+                [str(nsp), "solve", str(inst), "--seconds", secs, "--seed", str(args.seed),
+                 "--threads", str(args.threads), "--out", str(ours_path), "--quiet"],
                 check=False,
             )
             if ours_path.exists():

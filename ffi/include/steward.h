@@ -177,8 +177,10 @@ typedef struct steward_store steward_store;
 /**
  * Progress callback of steward_roster_solve() and steward_roster_repair().
  *
- * Called on the solving thread when a better roster is found (at most every
- * 100 ms) and once at the end, with `user_data` as given, the wall-clock
+ * Called on the solving thread (the one that called the solve, also when
+ * the request's `limits.threads` runs several searches side by side; the
+ * best score is then the best of them all) when a better roster is found
+ * (at most every 100 ms) and once at the end, with `user_data` as given, the wall-clock
  * seconds since the search started, the best score so far (hard and soft
  * penalty) and the number of moves tried. Return 0 to go on, anything else
  * to stop the search early (the best roster so far is returned). The
@@ -485,7 +487,8 @@ void steward_cancel_free(steward_cancel *cancel);
  * when and which rule, search statistics), owned by the caller and released
  * with steward_string_free(); on failure it is left untouched. With a move
  * limit and no time limit in the request, the same request gives the same
- * response.
+ * response (`limits.threads` included: with N threads, N searches run side
+ * by side and the best roster wins, the same one every time).
  *
  * `progress` may be NULL; otherwise it is called as documented at
  * steward_roster_progress, with `user_data` (which may be NULL). `cancel` may

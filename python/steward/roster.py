@@ -14,8 +14,10 @@ The roster engine of the Rust core, with typed results::
 
 Requests are ``steward.roster.<verb>.request.v1`` documents (a dict, or JSON as
 ``str``/``bytes``): the estate, the horizon, contracts, leave, requests, rule
-configuration, limits and seed. The search runs with the GIL released; the
-``progress`` callable is called with the GIL held, as
+configuration, limits and seed (``"limits": {"moves": ..., "seconds": ...,
+"threads": ...}``; with ``threads`` above 1, that many searches run side by
+side and the best roster wins). The search runs with the GIL released; the
+``progress`` callable is called with the GIL held, on the calling thread, as
 ``progress(elapsed_seconds, best_hard, best_soft, moves)``, and may return
 ``False`` to stop the search (an exception it raises stops the search and is
 raised by ``solve``). ``cancel`` is a :class:`CancelToken` that another thread

@@ -139,6 +139,63 @@ static void test_progress_callback(void) {
     free(input);
 }
 
+/* `request` with `"threads": N, ` put first in its limits (malloc'd; the
+ * caller frees it), or NULL. */
+static char *with_threads(const char *request, const char *n) {
+    const char *limits = "\"limits\": {";
+    const char *at = strstr(request, limits);
+    if (at == NULL) {
+        return NULL;
+    }
+    size_t head = (size_t)(at - request) + strlen(limits);
+    size_t len = strlen(request) + strlen(n) + 16;
+    char *out = malloc(len);
+    if (out == NULL) {
+        return NULL;
+    }
+    snprintf(out, len, "%.*s\"threads\": %s, %s", (int)head, request, n, request + head);
+    return out;
+}
+
+static void test_threads(void) {
+    char *input = vector("roster.solve", "closed-management", "json");
+    CHECK(input != NULL);
+    char *two = input ? with_threads(input, "2") : NULL;
+    CHECK(two != NULL);
+    if (two != NULL) {
+        /* Two searches side by side: the same roster every time, the
+         * progress reports (all on this thread) end on its score. */
+        struct progress_log log = {0, -1, -1, 0, 0};
+        char *a = NULL;
+        char *b = NULL;
+        CHECK_STATUS(steward_roster_solve(two, on_progress, &log, NULL, &a, NULL),
+                     STEWARD_STATUS_OK);
+        CHECK_STATUS(steward_roster_solve(two, NULL, NULL, NULL, &b, NULL), STEWARD_STATUS_OK);
+        CHECK(a != NULL && b != NULL && strcmp(a, b) == 0);
+        CHECK(log.calls >= 1);
+        char score[64];
+        snprintf(score, sizeof score, "\"score\":{\"hard\":%lld,\"soft\":%lld}",
+                 (long long)log.last_hard, (long long)log.last_soft);
+        CHECK_CONTAINS(a, score);
+        steward_string_free(a);
+        steward_string_free(b);
+    }
+    free(two);
+    char *none = input ? with_threads(input, "0") : NULL;
+    CHECK(none != NULL);
+    if (none != NULL) {
+        char *out = STRING_SENTINEL;
+        steward_error *err = NULL;
+        CHECK_STATUS(steward_roster_solve(none, NULL, NULL, NULL, &out, &err),
+                     STEWARD_STATUS_INVALID_INPUT);
+        CHECK_CONTAINS(steward_error_json(err), "\"path\":\"limits.threads\"");
+        CHECK(out == STRING_SENTINEL);
+        steward_error_free(err);
+    }
+    free(none);
+    free(input);
+}
+
 #ifndef __STDC_NO_THREADS__
 struct solve_job {
     const char *request;
@@ -282,6 +339,7 @@ int main(int argc, char **argv) {
     test_typed_functions_match_vectors();
     test_progress_callback();
     test_cancel();
+    test_threads();
     test_nulls_and_bad_input();
     test_nsp_import();
     printf("test_roster (steward %s): %d checks, %d failed\n", steward_version(), checks_run,

@@ -142,3 +142,30 @@ def test_same_seed_same_roster_from_many_threads() -> None:
     for t in threads:
         t.join()
     assert len(set(results)) == 1
+
+
+def test_limits_threads_runs_searches_side_by_side() -> None:
+    one = roster.solve(small_request(20_000))
+    doc = small_request(20_000)
+    doc["limits"]["threads"] = 2
+    a = roster.solve(doc)
+    assert roster.solve(doc).to_json() == a.to_json()
+    # The first search is the one-thread search: the best of two is no worse.
+    assert (a.hard, a.soft) <= (one.hard, one.soft)
+    assert a.statistics is not None and one.statistics is not None
+    assert a.statistics.moves > one.statistics.moves
+    # Progress comes on the calling thread only, ending on the final score.
+    seen: List[Tuple[int, int, int]] = []
+
+    def log(elapsed: float, hard: int, soft: int, moves: int) -> bool:
+        seen.append((threading.get_ident(), hard, soft))
+        return True
+
+    b = roster.solve(doc, progress=log)
+    assert seen and {t for t, _, _ in seen} == {threading.get_ident()}
+    assert seen[-1][1:] == (b.hard, b.soft)
+    doc["limits"]["threads"] = 0
+    with pytest.raises(steward.InvalidInputError) as e:
+        roster.solve(doc)
+    assert e.value.issues[0]["path"] == "limits.threads"
+    assert e.value.issues[0]["value"] == "0"

@@ -2,11 +2,13 @@
 //!
 //! ```sh
 //! nsp solve Instance7.txt --seconds 10 --seed 1 --out roster.json
+//! nsp solve Instance7.txt --seconds 10 --seed 1 --threads 2 --out roster.json
 //! nsp eval Instance7.txt roster.json
 //! ```
 //!
 //! `solve` maps the instance into a roster request, runs the engine for the
-//! given wall-clock time and writes the roster as JSON:
+//! given wall-clock time (with `--threads N`, N independent searches side by
+//! side, the best roster kept; default 1) and writes the roster as JSON:
 //! `{"instance": "Instance7", "objective": 1056, "hard_violations": 0,
 //! "seconds": 10.0, "roster": {"A": ["D", "", …], …}}`. The objective and the
 //! hard-violation count are recomputed from the instance alone (not taken
@@ -21,7 +23,7 @@ use std::time::Instant;
 use serde::ser::{SerializeMap, Serializer};
 use steward::roster::{Hooks, nsp};
 
-const USAGE: &str = "usage:\n  nsp solve <InstanceN.txt> --seconds S --seed K --out roster.json [--quiet]\n  nsp eval <InstanceN.txt> <roster.json>";
+const USAGE: &str = "usage:\n  nsp solve <InstanceN.txt> --seconds S --seed K [--threads N] --out roster.json [--quiet]\n  nsp eval <InstanceN.txt> <roster.json>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -77,6 +79,7 @@ fn solve(args: &[String]) -> Result<(), String> {
     let mut file: Option<PathBuf> = None;
     let mut seconds = 10.0f64;
     let mut seed = 1u64;
+    let mut threads = 1usize;
     let mut out: Option<PathBuf> = None;
     let mut quiet = false;
     let mut it = args.iter();
@@ -94,6 +97,13 @@ fn solve(args: &[String]) -> Result<(), String> {
                     .next()
                     .and_then(|s| s.parse().ok())
                     .ok_or("--seed needs an integer")?
+            }
+            "--threads" => {
+                threads = it
+                    .next()
+                    .and_then(|s| s.parse().ok())
+                    .filter(|t| (1..=steward::roster::MAX_THREADS as usize).contains(t))
+                    .ok_or("--threads needs an integer from 1 to 64")?
             }
             "--out" => out = Some(PathBuf::from(it.next().ok_or("--out needs a path")?)),
             "--quiet" => quiet = true,
@@ -123,7 +133,7 @@ fn solve(args: &[String]) -> Result<(), String> {
         cancel: None,
         progress: Some(&mut progress),
     };
-    let sol = nsp::solve(&inst, &name, seconds, seed, hooks).map_err(|e| e.to_string())?;
+    let sol = nsp::solve(&inst, &name, seconds, seed, threads, hooks).map_err(|e| e.to_string())?;
     let elapsed = started.elapsed().as_secs_f64();
     let score = inst.evaluate(&sol.rows()).map_err(|e| e.to_string())?;
     let output = Output {

@@ -21,6 +21,9 @@ use crate::{
 /// Demand of one (day, post, shift) cell: required count, and optional min/max.
 type DemandCell = (i32, Option<u32>, Option<u32>);
 
+/// Most threads a search may run on (`limits.threads`).
+pub const MAX_THREADS: u32 = 64;
+
 /// Largest horizon, in days.
 pub const MAX_DAYS: u16 = 400;
 
@@ -282,6 +285,16 @@ pub(crate) fn compile(req: &RosterRequest, extras: &Extras<'_>) -> Result<Proble
             m.to_string(),
             IssueCode::OutOfRange,
             "expected 1 to 100000000000 moves".into(),
+        );
+    }
+    if let Some(t) = req.limits.threads
+        && !(1..=MAX_THREADS).contains(&t)
+    {
+        cx.issue(
+            "limits.threads".into(),
+            t.to_string(),
+            IssueCode::OutOfRange,
+            format!("expected 1 to {MAX_THREADS} threads"),
         );
     }
 

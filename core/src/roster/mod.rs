@@ -52,7 +52,7 @@ mod tests;
 
 use std::collections::BTreeMap;
 
-pub use compile::MAX_DAYS;
+pub use compile::{MAX_DAYS, MAX_THREADS};
 pub use report::{DemoWeek, RosterSection, demo_request};
 pub use request::{
     Assignment, CalendarDate, Change, ConstraintTotal, Contract, DatedDemand, Disruption,
@@ -252,6 +252,7 @@ fn budget(request: &RosterRequest, started: std::time::Instant) -> search::Budge
         seconds: request.limits.seconds,
         seed: request.seed,
         started,
+        threads: request.limits.threads.map_or(1, |t| t as usize),
     }
 }
 

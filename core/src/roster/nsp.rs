@@ -1030,7 +1030,9 @@ impl NspSolution {
 }
 
 /// Solves an instance with the roster engine (the instance mapped by
-/// [`NspInstance::to_request`]) for `seconds` of wall-clock time.
+/// [`NspInstance::to_request`]) for `seconds` of wall-clock time, with
+/// `threads` independent searches side by side (the best roster wins; see
+/// [`super::Limits::threads`]).
 ///
 /// # Errors
 /// As [`NspInstance::to_request`].
@@ -1039,6 +1041,7 @@ pub fn solve(
     name: &str,
     seconds: f64,
     seed: u64,
+    threads: usize,
     hooks: super::Hooks<'_>,
 ) -> crate::Result<NspSolution> {
     let started = std::time::Instant::now();
@@ -1052,6 +1055,7 @@ pub fn solve(
             seconds: Some(seconds),
             seed,
             started,
+            threads,
         },
         hooks,
         true,

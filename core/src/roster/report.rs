@@ -108,6 +108,7 @@ pub fn week_request(estate: &Estate, monday: NaiveDate) -> RosterRequest {
         limits: Limits {
             moves: Some(DEMO_MOVES),
             seconds: None,
+            threads: None,
         },
         seed: 2022,
     }

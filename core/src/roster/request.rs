@@ -316,6 +316,13 @@ pub struct Limits {
     /// Most wall-clock seconds, above 0 and at most 86,400.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<f64>,
+    /// Independent searches run side by side on that many threads, 1 to 64
+    /// (default 1): each gets the limits above, the first the request's
+    /// seed and the others seeds derived from it, and the best roster wins
+    /// (ties to the first). The result depends on the seed and the thread
+    /// count, and is never worse than the one-thread result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<u32>,
 }
 
 /// Something that changed after a roster was published.

@@ -34,7 +34,8 @@
 //! Everything is driven by a seeded generator: with a move limit and no
 //! time limit, the same request and seed give the same roster.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use super::evaluate::analyse;
@@ -98,6 +99,19 @@ pub(crate) struct Budget {
     /// When the time limit started counting (the call's start, before the
     /// request was compiled).
     pub started: Instant,
+    /// Independent searches run side by side (at least 1).
+    pub threads: usize,
+}
+
+/// What the searches of one call share when several run side by side.
+struct Shared {
+    /// Set to stop every search: the progress callback asked to, or (with a
+    /// time limit) one search found a perfect roster.
+    stop: AtomicBool,
+    /// The best score any search has found (for progress reports).
+    best: Mutex<Score>,
+    /// Moves tried by all searches, published every 1024 moves.
+    moves: AtomicU64,
 }
 
 /// What the search returns.
@@ -216,6 +230,7 @@ struct Search<'a, 'h> {
     buf: Vec<Change>,
     under: Vec<usize>,
     hooks: Hooks<'h>,
+    shared: Option<&'h Shared>,
     started: Instant,
     time_limit: Option<Duration>,
     last_report: Option<Instant>,
@@ -255,10 +270,18 @@ impl<'a> Search<'a, '_> {
             return true;
         }
         self.last_report = Some(now);
+        let (best, moves) = match self.shared {
+            Some(sh) => (
+                self.best_score
+                    .min(*sh.best.lock().unwrap_or_else(|e| e.into_inner())),
+                sh.moves.load(Ordering::Relaxed).max(self.moves),
+            ),
+            None => (self.best_score, self.moves),
+        };
         let progress = Progress {
             elapsed: now.duration_since(self.started),
-            best: self.best_score,
-            moves: self.moves,
+            best,
+            moves,
         };
         match self.hooks.progress.as_mut() {
             Some(f) => f(&progress),
@@ -271,7 +294,27 @@ impl<'a> Search<'a, '_> {
             self.best_score = self.st.score;
             self.best.copy_from_slice(&self.st.x);
             self.improvements += 1;
+            if let Some(sh) = self.shared {
+                let mut b = sh.best.lock().unwrap_or_else(|e| e.into_inner());
+                *b = (*b).min(self.best_score);
+            }
         }
+    }
+
+    /// Asks every search of the call to stop (the callback said so).
+    fn stop_all(&self) {
+        if let Some(sh) = self.shared {
+            sh.stop.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether the caller cancelled, or another search of the call asked
+    /// every search to stop.
+    fn cancelled(&self) -> bool {
+        self.hooks.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
+            || self
+                .shared
+                .is_some_and(|sh| sh.stop.load(Ordering::Relaxed))
     }
 
     /// Proposes a move into `self.buf`; false if none was found.
@@ -579,7 +622,7 @@ impl<'a> Search<'a, '_> {
     /// Whether the search must stop its current phase: cancelled, or past
     /// `frac` of the time limit (never, without one).
     fn expired(&self, frac: f64) -> bool {
-        if self.hooks.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+        if self.cancelled() {
             return true;
         }
         self.time_limit
@@ -801,6 +844,7 @@ impl<'a, 'h> Search<'a, 'h> {
             buf: Vec::new(),
             under: Vec::new(),
             hooks,
+            shared: None,
             started: budget.started,
             time_limit: budget.seconds.map(Duration::from_secs_f64),
             last_report: None,
@@ -811,15 +855,124 @@ impl<'a, 'h> Search<'a, 'h> {
     }
 }
 
-/// Runs the search from `init` (a grid) within `budget`.
+/// Runs the search from `init` (a grid) within `budget`: with
+/// `budget.threads` above 1, that many independent searches side by side
+/// (the first with `budget.seed`, the others with seeds derived from it),
+/// and the best roster wins (ties to the lowest thread), so the result
+/// depends only on the seed and the thread count under a move limit, and
+/// is never worse than the one-thread search with the same seed. Only the
+/// calling thread calls the progress callback; it reports the best score of
+/// all the searches and the moves of all of them.
 pub(crate) fn run(
     pb: &Problem,
     init: Vec<u16>,
     budget: Budget,
-    hooks: Hooks<'_>,
+    mut hooks: Hooks<'_>,
     construct: bool,
 ) -> Outcome {
+    let threads = budget.threads.max(1);
+    if threads == 1 {
+        return run_one(pb, init, budget, hooks, construct, None);
+    }
+    let shared = Shared {
+        stop: AtomicBool::new(false),
+        best: Mutex::new(Score {
+            hard: i64::MAX,
+            soft: i64::MAX,
+        }),
+        moves: AtomicU64::new(0),
+    };
+    let cancel = hooks.cancel;
+    let mut progress = hooks.progress.take();
+    // Whether the callback asked to stop (it is then not called again).
+    let mut said_stop = false;
+    let mut outs = std::thread::scope(|scope| {
+        let workers: Vec<_> = (1..threads)
+            .map(|i| {
+                let init = init.clone();
+                let budget = Budget {
+                    seed: thread_seed(budget.seed, i),
+                    ..budget
+                };
+                let shared = &shared;
+                // A thread the system cannot start is one search fewer.
+                std::thread::Builder::new()
+                    .name(format!("steward-roster-{i}"))
+                    .spawn_scoped(scope, move || {
+                        let hooks = Hooks {
+                            cancel,
+                            progress: None,
+                        };
+                        run_one(pb, init, budget, hooks, construct, Some(shared))
+                    })
+                    .ok()
+            })
+            .collect();
+        let mut forward = |p: &Progress| {
+            let go_on = progress.as_mut().is_none_or(|f| f(p));
+            said_stop |= !go_on;
+            go_on
+        };
+        let hooks = Hooks {
+            cancel,
+            progress: Some(&mut forward),
+        };
+        let mut outs = vec![run_one(pb, init, budget, hooks, construct, Some(&shared))];
+        for w in workers.into_iter().flatten() {
+            // A search that panicked has no roster to offer; the others do.
+            if let Ok(out) = w.join() {
+                outs.push(out);
+            }
+        }
+        outs
+    });
+    let moves = outs.iter().map(|o| o.moves).sum();
+    let accepted = outs.iter().map(|o| o.accepted).sum();
+    let improvements = outs.iter().map(|o| o.improvements).sum();
+    let cancelled = outs[0].stopped_by == "cancelled";
+    // The first best, by score (`min_by_key` keeps the first of equals).
+    let win = (0..outs.len()).min_by_key(|&i| outs[i].score).unwrap_or(0);
+    let mut out = outs.swap_remove(win);
+    if cancelled {
+        out.stopped_by = "cancelled";
+    }
+    out.moves = moves;
+    out.accepted = accepted;
+    out.improvements = improvements;
+    // The final report, unless the callback already asked to stop.
+    if let Some(f) = progress.as_mut()
+        && !said_stop
+    {
+        f(&Progress {
+            elapsed: budget.started.elapsed(),
+            best: out.score,
+            moves,
+        });
+    }
+    out
+}
+
+/// The seed of search `i` of a call with seed `seed` (search 0 uses `seed`).
+fn thread_seed(seed: u64, i: usize) -> u64 {
+    if i == 0 {
+        return seed;
+    }
+    Rng::new(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)).next_u64()
+}
+
+/// One search. With `shared`, it publishes its best and its moves there,
+/// stops when asked there, and leaves the final progress report to
+/// [`run`].
+fn run_one<'h>(
+    pb: &Problem,
+    init: Vec<u16>,
+    budget: Budget,
+    hooks: Hooks<'h>,
+    construct: bool,
+    shared: Option<&'h Shared>,
+) -> Outcome {
     let mut s = Search::new(pb, init, budget, hooks);
+    s.shared = shared;
     s.dp_deadline(END);
     let started = s.started;
     if construct {
@@ -880,17 +1033,30 @@ pub(crate) fn run(
                 s.repair(at + REPAIR_SHARE);
                 stalled = 0;
             }
-            if s.hooks.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            if let Some(sh) = s.shared
+                && s.moves > 0
+            {
+                sh.moves.fetch_add(1024, Ordering::Relaxed);
+            }
+            if s.cancelled() {
                 stopped_by = "cancelled";
                 break;
             }
             if s.best_score == Score::ZERO {
                 stopped_by = "optimal";
+                // Under a time limit the others need not go on (under a
+                // move limit each goes on, so the result stays the same).
+                if let Some(sh) = s.shared
+                    && time_limit.is_some()
+                {
+                    sh.stop.store(true, Ordering::Relaxed);
+                }
                 break;
             }
             // A heartbeat, so a callback can stop a search that no longer improves.
             if s.moves & 65535 == 0 && !s.report(false) {
                 callback_stopped = true;
+                s.stop_all();
                 stopped_by = "cancelled";
                 break;
             }
@@ -924,6 +1090,8 @@ pub(crate) fn run(
                 stalled = 0;
                 if !s.report(false) {
                     callback_stopped = true;
+                    s.stop_all();
+                    s.stop_all();
                     stopped_by = "cancelled";
                     break;
                 }
@@ -947,7 +1115,7 @@ pub(crate) fn run(
         s.lambda = s.lambda.max(lambda_hard(pb));
         s.descend(0, END, 8);
     }
-    if !callback_stopped {
+    if !callback_stopped && s.shared.is_none() {
         s.report(true);
     }
     Outcome {
@@ -1015,6 +1183,7 @@ mod tests {
             seconds: None,
             seed,
             started: Instant::now(),
+            threads: 1,
         };
         let mut s = Search::new(&pb, init, budget, Hooks::default());
         s.construct();
@@ -1074,6 +1243,7 @@ mod tests {
             seconds: None,
             seed,
             started: Instant::now(),
+            threads: 1,
         };
         let mut s = Search::new(pb, init, budget, Hooks::default());
         s.construct();
@@ -1213,11 +1383,115 @@ mod tests {
             seconds: None,
             seed,
             started: Instant::now(),
+            threads: 1,
         };
         let init = vec![OFF; pb.people.len() * pb.days];
         let mut s = Search::new(pb, init, budget, Hooks::default());
         s.construct();
         s
+    }
+
+    fn limited(seed: u64, moves: u64, threads: usize) -> Budget {
+        Budget {
+            moves: Some(moves),
+            seconds: None,
+            seed,
+            started: Instant::now(),
+            threads,
+        }
+    }
+
+    /// Threads run independent searches: the first is the one-thread search
+    /// with the same seed, the result is the best of them (ties to the
+    /// first), and it is the same every time.
+    #[test]
+    fn threads_give_the_best_of_independent_searches_every_time() {
+        let pb = instance(7);
+        let init = || vec![OFF; pb.people.len() * pb.days];
+        let run1 = |seed| {
+            run(
+                &pb,
+                init(),
+                limited(seed, 30_000, 1),
+                Hooks::default(),
+                true,
+            )
+        };
+        let one = run1(3);
+        let other = run1(thread_seed(3, 1));
+        assert_ne!(one.x, other.x, "two seeds, two searches");
+        let two = run(&pb, init(), limited(3, 30_000, 2), Hooks::default(), true);
+        let again = run(&pb, init(), limited(3, 30_000, 2), Hooks::default(), true);
+        assert_eq!(two.x, again.x);
+        assert_eq!(two.score, again.score);
+        let expected = if one.score <= other.score {
+            &one
+        } else {
+            &other
+        };
+        assert_eq!(two.x, expected.x);
+        assert_eq!(two.score, one.score.min(other.score));
+        assert_eq!(two.score, analyse(&pb, &two.x, &[]).0);
+        assert_eq!(two.moves, one.moves + other.moves);
+        assert_eq!(two.accepted, one.accepted + other.accepted);
+        // Three threads: never worse than two.
+        let three = run(&pb, init(), limited(3, 30_000, 3), Hooks::default(), true);
+        assert!(three.score <= two.score);
+        assert_eq!(three.moves, 3 * 30_000);
+    }
+
+    /// With several threads, only the calling thread calls the progress
+    /// callback; its reports carry the best of all the searches, the last
+    /// one the final score and every move; stopping there stops them all.
+    #[test]
+    fn progress_and_stopping_cover_every_thread() {
+        let pb = instance(7);
+        let caller = std::thread::current().id();
+        let mut last: Option<Progress> = None;
+        let mut calls = 0;
+        let mut record = |p: &Progress| {
+            assert_eq!(std::thread::current().id(), caller);
+            if let Some(l) = last {
+                assert!(p.best <= l.best);
+            }
+            last = Some(*p);
+            calls += 1;
+            true
+        };
+        let hooks = Hooks {
+            cancel: None,
+            progress: Some(&mut record),
+        };
+        let init = vec![OFF; pb.people.len() * pb.days];
+        let out = run(&pb, init.clone(), limited(4, 20_000, 2), hooks, true);
+        let last = last.expect("reports");
+        assert!(calls > 1);
+        assert_eq!(last.best, out.score);
+        assert_eq!(last.moves, out.moves);
+        assert_eq!(out.moves, 40_000);
+
+        let mut calls = 0;
+        let mut stop = |_: &Progress| {
+            calls += 1;
+            false
+        };
+        let hooks = Hooks {
+            cancel: None,
+            progress: Some(&mut stop),
+        };
+        let out = run(&pb, init.clone(), limited(4, 1 << 40, 2), hooks, true);
+        assert_eq!(out.stopped_by, "cancelled");
+        assert_eq!(calls, 1);
+        assert!(out.moves < 1 << 40);
+
+        let flag = AtomicBool::new(true);
+        let hooks = Hooks {
+            cancel: Some(&flag),
+            progress: None,
+        };
+        let out = run(&pb, init, limited(4, 1 << 40, 3), hooks, true);
+        assert_eq!(out.stopped_by, "cancelled");
+        assert!(out.moves < 1 << 40);
     }
 
     #[test]

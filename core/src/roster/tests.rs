@@ -601,6 +601,26 @@ fn cancellation_and_progress_stop_the_search() {
 }
 
 #[test]
+fn threads_out_of_range_are_refused_by_name() {
+    for bad in [0, MAX_THREADS + 1] {
+        let mut req = solve_request(1);
+        req.limits.threads = Some(bad);
+        let err = solve(&req, Hooks::default()).unwrap_err();
+        let issue = &err.issues()[0];
+        assert_eq!(issue.path, "limits.threads");
+        assert_eq!(issue.value, bad.to_string());
+    }
+    let mut req = solve_request(1);
+    req.limits.threads = Some(2);
+    let a = solve(&req, Hooks::default()).unwrap();
+    let b = solve(&req, Hooks::default()).unwrap();
+    assert_eq!(a.to_json(), b.to_json());
+    let one = solve(&solve_request(1), Hooks::default()).unwrap();
+    assert!(a.score <= one.score);
+    assert!(a.statistics.unwrap().moves > one.statistics.unwrap().moves);
+}
+
+#[test]
 fn a_repair_without_need_changes_nothing() {
     // V2 is sick on Saturday but was not on the roster: nothing changes.
     let solved = solve(&solve_request(3), Hooks::default()).unwrap();
