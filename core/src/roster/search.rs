@@ -11,7 +11,17 @@
 //!   with minimum-run rules);
 //! - *cover*: an under-covered activity is given to someone free that day.
 //!
-//! Every 500th move is built by the per-person DP (`dp.rs`):
+//! Every 200th move (a DP move when both are due) is a *day
+//! reassignment*: everybody's value on one day is chosen at once, as a
+//! linear sum assignment of people to the day's places (each activity's
+//! k-th place priced by what one more person does to its coverage, plus a
+//! day off per person), a person's price for a value being what it does to
+//! their own rules with the rest of their row fixed. Where the rules are
+//! per person (the benchmark instances) that is the best of all the day's
+//! combinations: it rotates several people at once, which no sequence of
+//! cheap moves does without breaking coverage on the way.
+//!
+//! Every 1000th move is built by the per-person DP (`dp.rs`):
 //! - *ejection chain* (most of them): someone is made to take an
 //!   under-covered activity and the DP rearranges the rest of their window
 //!   (one to two weeks) around it; an activity they leave uncovered is
@@ -28,11 +38,14 @@
 //! without a new best restarts from it. At the end (from 98% of a time
 //! limit to 99.5%, where any DP still running gives up, as one whole row of
 //! a long horizon can take half a second), the best roster is polished by
-//! best-response sweeps: each person in turn gets the DP's best whole row
-//! given everybody else (long horizons in pieces), kept when the exact
-//! score improves, with hard violations outweighing any soft gain.
+//! day sweeps (every day reassigned in turn) and best-response sweeps (each
+//! person in turn gets the DP's best whole row given everybody else, long
+//! horizons in pieces), each change kept when the exact score improves,
+//! with hard violations outweighing any soft gain, until neither improves.
 //! Everything is driven by a seeded generator: with a move limit and no
-//! time limit, the same request and seed give the same roster.
+//! time limit, the same request and seed give the same roster. Several
+//! threads run independent searches with seeds derived from the request's
+//! and keep the best roster ([`run`]).
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -48,7 +61,7 @@ const HARD_WEIGHT_FACTOR: f64 = 10.0;
 /// Random noise added to the dynamic-programming costs, in soft units (diversifies the windows it proposes).
 const DP_NOISE: i64 = 1;
 /// One move in this many is a dynamic-programming (ejection-chain or window) move.
-const DP_EVERY: u64 = 500;
+const DP_EVERY: u64 = 1000;
 /// DP moves get at most this many DP transitions per move made, on average:
 /// about a third of the time, as a transition costs about a fiftieth of a
 /// cheap move. Where one DP move is cheap (most instances: 2–50 transitions
@@ -56,6 +69,14 @@ const DP_EVERY: u64 = 500;
 /// shift types: thousands per move) the cheap moves would otherwise get
 /// less than a tenth of the time.
 const DP_WORK_PER_MOVE: u64 = 50;
+/// One move in this many (when not a DP move) is a day reassignment
+/// (everybody's value on one day chosen at once by an assignment problem).
+const DAY_EVERY: u64 = 200;
+/// Day reassignments get at most this many work units (cost-matrix cells;
+/// a scored cell change counts 50) per move made, on average: about a
+/// quarter of the time. Never binding on small instances; on a year of 150
+/// people and 32 shift types (a million units a day) it spaces them out.
+const DAY_WORK_PER_MOVE: u64 = 80;
 /// Start temperature as a multiple of the lower quartile of sampled soft worsenings.
 const START_TEMPERATURE_FACTOR: f64 = 1.0;
 
@@ -614,6 +635,152 @@ impl<'a> Search<'a, '_> {
         Some(self.st.pending())
     }
 
+    /// Day reassignment: everybody's value on day `d` is chosen at once, as
+    /// an assignment of people to the day's places (each activity's places
+    /// priced by what one more person there does to its coverage, and days
+    /// off), each person's price for a value being what it does to their own
+    /// rules with the rest of their row fixed. Solved exactly by the linear
+    /// sum assignment; the result is applied (not committed) and judged by
+    /// the exact score. Returns the change in score (`None` if nothing
+    /// changes) and the work done, in units of [`DAY_WORK_PER_MOVE`]: the
+    /// cells of the cost matrix plus 50 per single-cell change scored.
+    fn day_reassign(&mut self, d: usize) -> (Option<Score>, u64) {
+        let pb = self.pb;
+        let np = pb.people.len();
+        let n_acts = pb.acts.len();
+        if np == 0 || n_acts == 0 || d >= pb.days {
+            return (None, 0);
+        }
+        let mut scored: u64 = 0;
+        let lam = self.lambda;
+        let cover_cost = |a: usize, n: i32| -> i64 {
+            let dm = pb.demand[d * n_acts + a];
+            let s = if n < dm.req {
+                Score {
+                    hard: dm.under.hard * i64::from(dm.req - n),
+                    soft: dm.under.soft * i64::from(dm.req - n),
+                }
+            } else {
+                Score {
+                    hard: dm.over.hard * i64::from(n - dm.req),
+                    soft: dm.over.soft * i64::from(n - dm.req),
+                }
+            };
+            scalar(s, lam)
+        };
+        // Each person's own price of each value (cover effects taken out).
+        let nv = pb.values();
+        let mut own = vec![f64::INFINITY; np * nv];
+        let mut cap = vec![0usize; n_acts];
+        for p in 0..np {
+            let cur = self.st.get(p, d);
+            for &v in pb.allowed_values(p, d) {
+                if v != OFF {
+                    cap[usize::from(v) - 1] += 1;
+                }
+                if v == cur {
+                    own[p * nv + usize::from(v)] = 0.0;
+                    continue;
+                }
+                let total = scalar(self.st.apply(&[(p, d, v)]), lam);
+                self.st.undo();
+                scored += 1;
+                let mut cover = 0;
+                if cur != OFF {
+                    let a = usize::from(cur) - 1;
+                    let n = self.st.covered(d, a);
+                    cover += cover_cost(a, n - 1) - cover_cost(a, n);
+                }
+                let a = usize::from(v);
+                if v != OFF {
+                    let n = self.st.covered(d, a - 1);
+                    cover += cover_cost(a - 1, n + 1) - cover_cost(a - 1, n);
+                }
+                own[p * nv + a] = (total - cover) as f64;
+            }
+        }
+        // Columns: the k-th place of each activity, then one day off per person.
+        let mut col_value: Vec<(u16, f64)> = Vec::new();
+        for (a, &c) in cap.iter().enumerate() {
+            for k in 0..c as i32 {
+                col_value.push((
+                    a as u16 + 1,
+                    (cover_cost(a, k + 1) - cover_cost(a, k)) as f64,
+                ));
+            }
+        }
+        col_value.extend(std::iter::repeat_n((OFF, 0.0), np));
+        let cols = col_value.len();
+        let mut cost = vec![f64::INFINITY; np * cols];
+        for p in 0..np {
+            for (j, &(v, m)) in col_value.iter().enumerate() {
+                let o = own[p * nv + usize::from(v)];
+                if o.is_finite() {
+                    cost[p * cols + j] = o + m;
+                }
+            }
+        }
+        let work = (np * cols) as u64 + 50 * scored;
+        let Ok((rows, picked)) = crate::dispatch::linear_sum_assignment(&cost, np, cols, false)
+        else {
+            return (None, work);
+        };
+        self.buf.clear();
+        for (&p, &j) in rows.iter().zip(&picked) {
+            let v = col_value[j].0;
+            if v != self.st.get(p, d) {
+                self.buf.push((p, d, v));
+            }
+        }
+        if self.buf.is_empty() {
+            return (None, work);
+        }
+        self.apply_buf();
+        (Some(self.st.pending()), work)
+    }
+
+    /// Reassigns every day in turn (in random order), keeping each
+    /// reassignment that improves the score. Returns how many did, or `None`
+    /// if stopped at `frac` of the time limit.
+    fn day_sweep(&mut self, frac: f64) -> Option<usize> {
+        let days = self.pb.days;
+        let mut order: Vec<usize> = (0..days).collect();
+        for i in (1..days).rev() {
+            order.swap(i, self.rng.below(i + 1));
+        }
+        let mut improved = 0;
+        for d in order {
+            if self.expired(frac) {
+                self.note_best();
+                return None;
+            }
+            match self.day_reassign(d).0 {
+                Some(delta) if scalar(delta, self.lambda) < 0 => {
+                    self.st.commit();
+                    improved += 1;
+                }
+                Some(_) => self.st.undo(),
+                None => {}
+            }
+        }
+        self.note_best();
+        Some(improved)
+    }
+
+    /// The final polish: day sweeps and best-response sweeps in turn until
+    /// neither improves (at most `max` rounds), stopping at `frac` of the
+    /// time limit.
+    fn polish(&mut self, frac: f64, max: usize) {
+        for _ in 0..max {
+            let days = self.day_sweep(frac);
+            let rows = self.sweep(0, frac);
+            match (days, rows) {
+                (Some(a), Some(b)) if a + b > 0 => {}
+                _ => break,
+            }
+        }
+    }
+
     /// Makes the DP give up at `frac` of the time limit (if there is one).
     fn dp_deadline(&mut self, frac: f64) {
         self.dp.deadline = self.time_limit.map(|t| self.started + t.mul_f64(frac));
@@ -755,16 +922,6 @@ impl<'a> Search<'a, '_> {
         self.lambda = saved;
         self.dp_deadline(END);
         self.note_best();
-    }
-
-    /// Sweeps until one no longer improves (at most `max` sweeps).
-    fn descend(&mut self, noise: i64, frac: f64, max: usize) {
-        for _ in 0..max {
-            match self.sweep(noise, frac) {
-                Some(n) if n > 0 => {}
-                _ => break,
-            }
-        }
     }
 
     fn refresh_under(&mut self) {
@@ -1001,6 +1158,8 @@ fn run_one<'h>(
     let mut dp_spent: u64 = 0;
     // Whether the progress callback asked to stop (it is then not called again).
     let mut callback_stopped = false;
+    // Work units spent on day reassignments (see `day_reassign`).
+    let mut day_spent: u64 = 0;
     while s.moves < move_limit {
         if s.moves & 1023 == 0 {
             let frac_moves = if budget.moves.is_some() {
@@ -1071,6 +1230,14 @@ fn run_one<'h>(
                 Some(d) => d,
                 None => continue,
             }
+        } else if due(s.moves, DAY_EVERY, day_spent, DAY_WORK_PER_MOVE) {
+            let d = s.rng.below(pb.days.max(1));
+            let (done, work) = s.day_reassign(d);
+            day_spent += work;
+            match done {
+                Some(d) => d,
+                None => continue,
+            }
         } else {
             if !s.propose() {
                 continue;
@@ -1113,7 +1280,7 @@ fn run_one<'h>(
     if !callback_stopped && stopped_by != "cancelled" {
         s.st = State::new(pb, s.best.clone());
         s.lambda = s.lambda.max(lambda_hard(pb));
-        s.descend(0, END, 8);
+        s.polish(END, 8);
     }
     if !callback_stopped && s.shared.is_none() {
         s.report(true);
@@ -1132,7 +1299,14 @@ fn run_one<'h>(
 /// DP moves so far have spent at most [`DP_WORK_PER_MOVE`] transitions per
 /// move.
 fn dp_due(moves: u64, dp_spent: u64) -> bool {
-    moves.is_multiple_of(DP_EVERY) && dp_spent <= DP_WORK_PER_MOVE.saturating_mul(moves)
+    due(moves, DP_EVERY, dp_spent, DP_WORK_PER_MOVE)
+}
+
+/// Whether move number `moves` is one of a kind made every `every` moves
+/// that may spend `per_move` work units per move made on average, having
+/// spent `spent`.
+fn due(moves: u64, every: u64, spent: u64, per_move: u64) -> bool {
+    moves.is_multiple_of(every) && spent <= per_move.saturating_mul(moves)
 }
 
 /// A starting temperature from the sizes of worsening moves seen around the
@@ -1173,8 +1347,9 @@ mod tests {
         nsp::tests::problem(n)
     }
 
-    /// Ejection chains, DP neighbourhoods and sweeps keep the incremental
-    /// score equal to a full recomputation, whether kept or taken back.
+    /// Ejection chains, DP neighbourhoods, day reassignments and the polish
+    /// keep the incremental score equal to a full recomputation, whether
+    /// kept or taken back.
     fn dp_moves_keep_the_score_exact(n: usize, seed: u64) {
         let pb = instance(n);
         let init = vec![OFF; pb.people.len() * pb.days];
@@ -1187,10 +1362,14 @@ mod tests {
         };
         let mut s = Search::new(&pb, init, budget, Hooks::default());
         s.construct();
-        for i in 0..300 {
-            let delta = match i % 3 {
+        for i in 0..400 {
+            let delta = match i % 4 {
                 0 => s.eject(),
                 1 => s.lns(),
+                2 => {
+                    let d = s.rng.below(pb.days);
+                    s.day_reassign(d).0
+                }
                 _ => {
                     if s.propose() {
                         let buf = std::mem::take(&mut s.buf);
@@ -1215,7 +1394,7 @@ mod tests {
         }
         s.note_best();
         let before = s.st.score;
-        s.descend(0, 1.0, 2);
+        s.polish(1.0, 2);
         assert!(s.st.score <= before);
         assert_eq!(s.st.score, analyse(&pb, &s.st.x, &[]).0);
     }
@@ -1318,7 +1497,7 @@ mod tests {
     #[test]
     fn dp_moves_keep_to_their_share_of_the_work() {
         // One move in DP_EVERY, while under the cap.
-        let due: Vec<u64> = (1..=2000).filter(|&m| dp_due(m, 0)).collect();
+        let due: Vec<u64> = (1..=4 * DP_EVERY).filter(|&m| dp_due(m, 0)).collect();
         assert_eq!(
             due,
             vec![DP_EVERY, 2 * DP_EVERY, 3 * DP_EVERY, 4 * DP_EVERY]
@@ -1492,6 +1671,67 @@ mod tests {
         let out = run(&pb, init, limited(4, 1 << 40, 3), hooks, true);
         assert_eq!(out.stopped_by, "cancelled");
         assert!(out.moves < 1 << 40);
+    }
+
+    /// On a benchmark instance (per-person rules and coverage only, so the
+    /// assignment model is exact) a day reassignment finds the best of all
+    /// the day's value combinations, checked by brute force over the 2^8
+    /// combinations of Instance1 (one shift type, eight people).
+    #[test]
+    fn a_day_reassignment_is_the_best_of_all_combinations_of_the_day() {
+        let pb = instance(1);
+        let np = pb.people.len();
+        assert_eq!((np, pb.values()), (8, 2));
+        let mut s = broken(&pb, 11);
+        let mut checked = 0;
+        let mut changed = 0;
+        for round in 0..40 {
+            let d = s.rng.below(pb.days);
+            // The best exact change over every combination of the day's values.
+            let mut best = i64::MAX;
+            for mask in 0u32..1 << np {
+                let changes: Vec<Change> = (0..np)
+                    .map(|p| (p, d, u16::from(mask >> p & 1 == 1)))
+                    .filter(|&(p, d, v)| s.st.get(p, d) != v && pb.is_allowed(p, d, v))
+                    .collect();
+                if changes.len()
+                    < (0..np)
+                        .filter(|&p| s.st.get(p, d) != u16::from(mask >> p & 1 == 1))
+                        .count()
+                {
+                    continue; // a combination with a value not allowed
+                }
+                let delta = scalar(s.st.apply(&changes), s.lambda);
+                s.st.undo();
+                best = best.min(delta);
+            }
+            match s.day_reassign(d).0 {
+                Some(delta) => {
+                    assert_eq!(scalar(delta, s.lambda), best, "round {round}, day {d}");
+                    assert_eq!(s.st.score, analyse(&pb, &s.st.x, &[]).0);
+                    changed += 1;
+                }
+                None => assert_eq!(best, 0, "round {round}, day {d}: nothing changed"),
+            }
+            // Keep it half the time, so later rounds start elsewhere.
+            if round % 2 == 0 {
+                s.st.commit();
+            } else {
+                s.st.undo();
+            }
+            // And stir: a few random moves.
+            for _ in 0..20 {
+                if s.propose() {
+                    let buf = std::mem::take(&mut s.buf);
+                    s.st.apply(&buf);
+                    s.st.commit();
+                    s.buf = buf;
+                }
+            }
+            checked += 1;
+        }
+        assert_eq!(checked, 40);
+        assert!(changed > 10, "{changed} days changed");
     }
 
     #[test]
