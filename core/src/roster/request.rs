@@ -319,8 +319,10 @@ pub struct Limits {
     /// Independent searches run side by side on that many threads, 1 to 64
     /// (default 1): each gets the limits above, the first the request's
     /// seed and the others seeds derived from it, and the best roster wins
-    /// (ties to the first). The result depends on the seed and the thread
-    /// count, and is never worse than the one-thread result.
+    /// (ties to the first). Under a move limit the result depends only on
+    /// the request, its seed and the thread count, and is never worse than
+    /// the one-thread result; under a time limit each search gets the
+    /// whole time, so more threads than cores make each one slower.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threads: Option<u32>,
 }
