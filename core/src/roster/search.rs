@@ -181,6 +181,15 @@ impl Rng {
         ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
     }
 
+    /// `0..n` in a uniformly random order (Fisher–Yates).
+    pub fn permutation(&mut self, n: usize) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            order.swap(i, self.below(i + 1));
+        }
+        order
+    }
+
     /// Uniform in `[0, 1)`.
     pub fn unit(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
@@ -743,11 +752,7 @@ impl<'a> Search<'a, '_> {
     /// reassignment that improves the score. Returns how many did, or `None`
     /// if stopped at `frac` of the time limit.
     fn day_sweep(&mut self, frac: f64) -> Option<usize> {
-        let days = self.pb.days;
-        let mut order: Vec<usize> = (0..days).collect();
-        for i in (1..days).rev() {
-            order.swap(i, self.rng.below(i + 1));
-        }
+        let order = self.rng.permutation(self.pb.days);
         let mut improved = 0;
         for d in order {
             if self.expired(frac) {
@@ -834,10 +839,7 @@ impl<'a> Search<'a, '_> {
         if np == 0 || days == 0 {
             return Some(0);
         }
-        let mut order: Vec<usize> = (0..np).collect();
-        for i in (1..np).rev() {
-            order.swap(i, self.rng.below(i + 1));
-        }
+        let order = self.rng.permutation(np);
         let mut improved = 0;
         for p in order {
             if self.expired(frac) {
