@@ -1076,6 +1076,9 @@ pub(crate) fn run(
             cancel,
             progress: Some(&mut forward),
         };
+        // Should this search panic, the others stop rather than run on to
+        // their limits before the panic reaches the caller.
+        let _guard = StopOnPanic(&shared);
         let mut outs = vec![run_one(pb, init, budget, hooks, construct, Some(&shared))];
         for w in workers.into_iter().flatten() {
             // A search that panicked has no roster to offer; the others do.
@@ -1109,6 +1112,17 @@ pub(crate) fn run(
         });
     }
     out
+}
+
+/// Stops every search of a call when dropped during a panic.
+struct StopOnPanic<'a>(&'a Shared);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.stop.store(true, Ordering::Relaxed);
+        }
+    }
 }
 
 /// The seed of search `i` of a call with seed `seed` (search 0 uses `seed`).
@@ -1619,6 +1633,25 @@ mod tests {
         let three = run(&pb, init(), limited(3, 30_000, 3), Hooks::default(), true);
         assert!(three.score <= two.score);
         assert_eq!(three.moves, 3 * 30_000);
+    }
+
+    /// The guard stops the other searches only when the calling thread's
+    /// search panics (a normal end must not cut them short).
+    #[test]
+    fn a_panicking_search_stops_the_others() {
+        let shared = Shared {
+            stop: AtomicBool::new(false),
+            best: Mutex::new(Score::ZERO),
+            moves: AtomicU64::new(0),
+        };
+        drop(StopOnPanic(&shared));
+        assert!(!shared.stop.load(Ordering::Relaxed));
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _guard = StopOnPanic(&shared);
+            panic!("a search went wrong");
+        }));
+        assert!(caught.is_err());
+        assert!(shared.stop.load(Ordering::Relaxed));
     }
 
     /// With several threads, only the calling thread calls the progress
