@@ -96,6 +96,22 @@ pub(crate) struct Demand {
     pub over: Score,
 }
 
+impl Demand {
+    /// The coverage penalty with `n` people on the activity.
+    pub fn cost(&self, n: i32) -> Score {
+        let (per, k) = if n < self.req {
+            (self.under, self.req - n)
+        } else {
+            (self.over, n - self.req)
+        };
+        let k = i64::from(k);
+        Score {
+            hard: per.hard * k,
+            soft: per.soft * k,
+        }
+    }
+}
+
 /// A gate shift in closed management: needs a party member on one of its activities.
 #[derive(Debug, Clone)]
 pub(crate) struct Group {

@@ -662,21 +662,7 @@ impl<'a> Search<'a, '_> {
         }
         let mut scored: u64 = 0;
         let lam = self.lambda;
-        let cover_cost = |a: usize, n: i32| -> i64 {
-            let dm = pb.demand[d * n_acts + a];
-            let s = if n < dm.req {
-                Score {
-                    hard: dm.under.hard * i64::from(dm.req - n),
-                    soft: dm.under.soft * i64::from(dm.req - n),
-                }
-            } else {
-                Score {
-                    hard: dm.over.hard * i64::from(n - dm.req),
-                    soft: dm.over.soft * i64::from(n - dm.req),
-                }
-            };
-            scalar(s, lam)
-        };
+        let cover_cost = |a: usize, n: i32| scalar(pb.demand[d * n_acts + a].cost(n), lam);
         // Each person's own price of each value (cover effects taken out).
         let nv = pb.values();
         let mut own = vec![f64::INFINITY; np * nv];
@@ -1368,16 +1354,7 @@ mod tests {
     /// kept or taken back.
     fn dp_moves_keep_the_score_exact(n: usize, seed: u64) {
         let pb = instance(n);
-        let init = vec![OFF; pb.people.len() * pb.days];
-        let budget = Budget {
-            moves: Some(1),
-            seconds: None,
-            seed,
-            started: Instant::now(),
-            threads: 1,
-        };
-        let mut s = Search::new(&pb, init, budget, Hooks::default());
-        s.construct();
+        let mut s = constructed(&pb, seed);
         for i in 0..400 {
             let delta = match i % 4 {
                 0 => s.eject(),
@@ -1429,20 +1406,9 @@ mod tests {
         }
     }
 
-    /// A roster with many hard violations: the construction followed by
-    /// random moves, all kept.
-    fn broken(pb: &Problem, seed: u64) -> Search<'_, 'static> {
-        let init = vec![OFF; pb.people.len() * pb.days];
-        let budget = Budget {
-            moves: Some(1),
-            seconds: None,
-            seed,
-            started: Instant::now(),
-            threads: 1,
-        };
-        let mut s = Search::new(pb, init, budget, Hooks::default());
-        s.construct();
-        for _ in 0..400 {
+    /// Makes up to `n` random cheap moves, all kept.
+    fn stir(s: &mut Search<'_, '_>, n: usize) {
+        for _ in 0..n {
             if s.propose() {
                 let buf = std::mem::take(&mut s.buf);
                 s.st.apply(&buf);
@@ -1450,6 +1416,13 @@ mod tests {
                 s.buf = buf;
             }
         }
+    }
+
+    /// A roster with many hard violations: the construction followed by
+    /// random moves, all kept.
+    fn broken(pb: &Problem, seed: u64) -> Search<'_, 'static> {
+        let mut s = constructed(pb, seed);
+        stir(&mut s, 400);
         s.best_score = Score {
             hard: i64::MAX,
             soft: 0,
@@ -1573,15 +1546,8 @@ mod tests {
 
     /// A search (one move, no time limit) after the greedy construction.
     fn constructed(pb: &Problem, seed: u64) -> Search<'_, 'static> {
-        let budget = Budget {
-            moves: Some(1),
-            seconds: None,
-            seed,
-            started: Instant::now(),
-            threads: 1,
-        };
         let init = vec![OFF; pb.people.len() * pb.days];
-        let mut s = Search::new(pb, init, budget, Hooks::default());
+        let mut s = Search::new(pb, init, limited(seed, 1, 1), Hooks::default());
         s.construct();
         s
     }
@@ -1755,14 +1721,7 @@ mod tests {
                 s.st.undo();
             }
             // And stir: a few random moves.
-            for _ in 0..20 {
-                if s.propose() {
-                    let buf = std::mem::take(&mut s.buf);
-                    s.st.apply(&buf);
-                    s.st.commit();
-                    s.buf = buf;
-                }
-            }
+            stir(&mut s, 20);
             checked += 1;
         }
         assert_eq!(checked, 40);

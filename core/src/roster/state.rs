@@ -113,23 +113,7 @@ impl<'a> State<'a> {
     }
 
     fn slot_cost(&self, slot: usize) -> Score {
-        let dm = self.pb.demand[slot];
-        let n = self.cover[slot];
-        if n < dm.req {
-            let k = i64::from(dm.req - n);
-            Score {
-                hard: dm.under.hard * k,
-                soft: dm.under.soft * k,
-            }
-        } else if n > dm.req {
-            let k = i64::from(n - dm.req);
-            Score {
-                hard: dm.over.hard * k,
-                soft: dm.over.soft * k,
-            }
-        } else {
-            Score::ZERO
-        }
+        self.pb.demand[slot].cost(self.cover[slot])
     }
 
     fn group_cost(&self, g: usize) -> Score {
