@@ -49,6 +49,7 @@ mod search;
 mod state;
 #[cfg(test)]
 mod tests;
+mod window;
 
 use std::collections::BTreeMap;
 

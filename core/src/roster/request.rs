@@ -318,7 +318,8 @@ pub struct Limits {
     pub seconds: Option<f64>,
     /// Independent searches run side by side on that many threads, 1 to 64
     /// (default 1): each gets the limits above, the first the request's
-    /// seed and the others seeds derived from it, and the best roster wins
+    /// seed and the others seeds derived from it (every second one also
+    /// starts cooler, which suits some instances better), and the best roster wins
     /// (ties to the first). Under a move limit the result depends only on
     /// the request, its seed and the thread count, and is never worse than
     /// the one-thread result; under a time limit each search gets the
