@@ -1772,94 +1772,59 @@ mod tests {
     /// assignment model is exact) a day reassignment finds the best of all
     /// the day's value combinations, checked by brute force over the 2^8
     /// combinations of Instance1 (one shift type, eight people).
-    #[test]
-    fn a_window_reassignment_is_the_best_of_all_combinations_of_two_days() {
-        let pb = instance(1);
+    /// The best exact change over every combination of values of all
+    /// people on days `a..a + w` of a two-value instance (one bit a
+    /// person-day), combinations with a value not allowed left out.
+    fn best_of_all_combinations(s: &mut Search<'_, '_>, a: usize, w: usize) -> i64 {
+        let pb = s.pb;
         let np = pb.people.len();
-        assert_eq!((np, pb.values()), (8, 2));
-        let mut s = broken(&pb, 5);
-        let mut changed = 0;
-        for round in 0..12 {
-            let a = s.rng.below(pb.days - 1);
-            // The best exact change over every combination of both days'
-            // values for all eight people (two bits a person).
-            let mut best = i64::MAX;
-            for mask in 0u32..1 << (2 * np) {
-                let wanted: Vec<Change> = (0..np)
-                    .flat_map(|p| {
-                        (0..2).map(move |i| (p, a + i, u16::from(mask >> (2 * p + i) & 1 == 1)))
-                    })
-                    .collect();
-                if wanted.iter().any(|&(p, d, v)| !pb.is_allowed(p, d, v)) {
-                    continue;
-                }
-                let changes: Vec<Change> = wanted
-                    .into_iter()
-                    .filter(|&(p, d, v)| s.st.get(p, d) != v)
-                    .collect();
-                let delta = scalar(s.st.apply(&changes), s.lambda);
-                s.st.undo();
-                best = best.min(delta);
+        assert_eq!(pb.values(), 2);
+        let mut best = i64::MAX;
+        for mask in 0u32..1 << (w * np) {
+            let wanted: Vec<Change> = (0..np)
+                .flat_map(|p| {
+                    (0..w).map(move |i| (p, a + i, u16::from(mask >> (w * p + i) & 1 == 1)))
+                })
+                .collect();
+            if wanted.iter().any(|&(p, d, v)| !pb.is_allowed(p, d, v)) {
+                continue;
             }
-            match s.window_reassign(a, 2).0 {
+            let changes: Vec<Change> = wanted
+                .into_iter()
+                .filter(|&(p, d, v)| s.st.get(p, d) != v)
+                .collect();
+            let delta = scalar(s.st.apply(&changes), s.lambda);
+            s.st.undo();
+            best = best.min(delta);
+        }
+        best
+    }
+
+    /// Checks that `reassign(s, a)` (a move over days `a..a + w`) finds the
+    /// best of all combinations and keeps the score exact, on `rounds`
+    /// stirred states of Instance1 (eight people, one shift); at least
+    /// `min_changed` of them must change something.
+    fn check_exact_slices(
+        seed: u64,
+        rounds: usize,
+        w: usize,
+        min_changed: usize,
+        reassign: fn(&mut Search<'_, '_>, usize) -> Option<Score>,
+    ) {
+        let pb = instance(1);
+        assert_eq!(pb.people.len(), 8);
+        let mut s = broken(&pb, seed);
+        let mut changed = 0;
+        for round in 0..rounds {
+            let a = s.rng.below(pb.days + 1 - w);
+            let best = best_of_all_combinations(&mut s, a, w);
+            match reassign(&mut s, a) {
                 Some(delta) => {
                     assert_eq!(scalar(delta, s.lambda), best, "round {round}, days {a}..");
                     assert_eq!(s.st.score, analyse(&pb, &s.st.x, &[]).0);
                     changed += 1;
                 }
                 None => assert_eq!(best, 0, "round {round}, days {a}..: nothing changed"),
-            }
-            if round % 2 == 0 {
-                s.st.commit();
-            } else {
-                s.st.undo();
-            }
-            stir(&mut s, 20);
-        }
-        assert!(changed > 4, "{changed} windows changed");
-    }
-
-    #[test]
-    fn a_day_reassignment_is_the_best_of_all_combinations_of_the_day() {
-        let pb = instance(1);
-        let np = pb.people.len();
-        assert_eq!((np, pb.values()), (8, 2));
-        let mut s = broken(&pb, 11);
-        let mut checked = 0;
-        let mut changed = 0;
-        for round in 0..40 {
-            let d = s.rng.below(pb.days);
-            // The best exact change over every combination of the day's values.
-            let mut best = i64::MAX;
-            for mask in 0u32..1 << np {
-                let changes: Vec<Change> = (0..np)
-                    .map(|p| (p, d, u16::from(mask >> p & 1 == 1)))
-                    .filter(|&(p, d, v)| s.st.get(p, d) != v && pb.is_allowed(p, d, v))
-                    .collect();
-                if changes.len()
-                    < (0..np)
-                        .filter(|&p| s.st.get(p, d) != u16::from(mask >> p & 1 == 1))
-                        .count()
-                {
-                    continue; // a combination with a value not allowed
-                }
-                let delta = scalar(s.st.apply(&changes), s.lambda);
-                s.st.undo();
-                best = best.min(delta);
-            }
-            // A one-day window is the same move, solved by the other method.
-            match s.window_reassign(d, 1).0 {
-                Some(delta) => assert_eq!(scalar(delta, s.lambda), best, "window, day {d}"),
-                None => assert_eq!(best, 0, "window, day {d}"),
-            }
-            s.st.undo();
-            match s.day_reassign(d).0 {
-                Some(delta) => {
-                    assert_eq!(scalar(delta, s.lambda), best, "round {round}, day {d}");
-                    assert_eq!(s.st.score, analyse(&pb, &s.st.x, &[]).0);
-                    changed += 1;
-                }
-                None => assert_eq!(best, 0, "round {round}, day {d}: nothing changed"),
             }
             // Keep it half the time, so later rounds start elsewhere.
             if round % 2 == 0 {
@@ -1869,10 +1834,21 @@ mod tests {
             }
             // And stir: a few random moves.
             stir(&mut s, 20);
-            checked += 1;
         }
-        assert_eq!(checked, 40);
-        assert!(changed > 10, "{changed} days changed");
+        assert!(changed >= min_changed, "{changed} of {rounds} changed");
+    }
+
+    #[test]
+    fn a_day_reassignment_is_the_best_of_all_combinations_of_the_day() {
+        check_exact_slices(11, 40, 1, 10, |s, d| s.day_reassign(d).0);
+    }
+
+    #[test]
+    fn a_window_reassignment_is_the_best_of_all_combinations_of_its_days() {
+        // One day (the same move as the day reassignment, by the DP) and
+        // two days (2^16 combinations).
+        check_exact_slices(11, 40, 1, 10, |s, d| s.window_reassign(d, 1).0);
+        check_exact_slices(5, 12, 2, 5, |s, a| s.window_reassign(a, 2).0);
     }
 
     #[test]
