@@ -274,7 +274,8 @@ fn whole_weekends(pb: &Problem, mut a: usize, mut b: usize) -> (usize, usize) {
     (a, b)
 }
 
-fn scalar(s: Score, lambda: i64) -> i64 {
+/// A score as one number, a hard unit weighing `lambda` soft ones.
+pub(super) fn scalar(s: Score, lambda: i64) -> i64 {
     s.hard.saturating_mul(lambda).saturating_add(s.soft)
 }
 
@@ -710,18 +711,8 @@ impl<'a> Search<'a, '_> {
                 let total = scalar(self.st.apply(&[(p, d, v)]), lam);
                 self.st.undo();
                 scored += 1;
-                let mut cover = 0;
-                if cur != OFF {
-                    let a = usize::from(cur) - 1;
-                    let n = self.st.covered(d, a);
-                    cover += cover_cost(a, n - 1) - cover_cost(a, n);
-                }
-                let a = usize::from(v);
-                if v != OFF {
-                    let n = self.st.covered(d, a - 1);
-                    cover += cover_cost(a - 1, n + 1) - cover_cost(a - 1, n);
-                }
-                own[p * nv + a] = (total - cover) as f64;
+                let cover = scalar(self.st.cover_change(d, cur, v), lam);
+                own[p * nv + usize::from(v)] = (total - cover) as f64;
             }
         }
         // Columns: the k-th place of each activity, then one day off per person.

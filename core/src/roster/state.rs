@@ -90,6 +90,25 @@ impl<'a> State<'a> {
             .unwrap_or(0)
     }
 
+    /// What one person moving from value `old` to `new` on day `d` does to
+    /// the coverage penalty alone, everybody else as now (the coverage part
+    /// of that single-cell change's score).
+    pub fn cover_change(&self, d: usize, old: u16, new: u16) -> Score {
+        let mut delta = Score::ZERO;
+        if old == new {
+            return delta;
+        }
+        let n_acts = self.pb.acts.len();
+        for (v, by) in [(old, -1), (new, 1)] {
+            if v != OFF {
+                let slot = d * n_acts + usize::from(v) - 1;
+                let (dm, n) = (self.pb.demand[slot], self.cover[slot]);
+                delta += dm.cost(n + by) - dm.cost(n);
+            }
+        }
+        delta
+    }
+
     /// The score from scratch, using the counters (used at construction and in tests).
     pub fn full_score(&self) -> Score {
         let pb = self.pb;

@@ -19,14 +19,15 @@
 //! requirements) is not attempted.
 
 use super::problem::{OFF, Problem};
+use super::search::scalar;
 use super::state::{Change, State};
 
 /// The most DP states a window may have.
-pub(crate) const MAX_STATES: usize = 1 << 16;
+const MAX_STATES: usize = 1 << 16;
 /// The most value combinations per person (choices are stored as `u8`).
 const MAX_OPTIONS: usize = 255;
 /// Longest window.
-pub(crate) const MAX_DAYS: usize = 3;
+const MAX_DAYS: usize = 3;
 /// "Unreachable" in the DP.
 const INF: i64 = i64::MAX;
 
@@ -81,7 +82,7 @@ impl Window {
         }
         // Slot k is activity k % n_acts on day a + k / n_acts.
         let demand = |k: usize| &pb.demand[(a + k / n_acts) * n_acts + k % n_acts];
-        let scal = |s: super::rules::Score| s.hard.saturating_mul(lambda).saturating_add(s.soft);
+        let scal = |s| scalar(s, lambda);
         // Requirements (the most a state counts) and mixed-radix strides.
         let req: Vec<usize> = (0..ns).map(|k| demand(k).req.max(0) as usize).collect();
         let mut stride = [0usize; 64];
@@ -133,26 +134,10 @@ impl Window {
                     st.undo();
                     scored += 1;
                     // Take the coverage part out: each day's change against
-                    // the current counts.
-                    let mut cover = 0;
-                    for i in 0..w {
-                        if vals[i] == cur[i] {
-                            continue;
-                        }
-                        let d = a + i;
-                        if cur[i] != OFF {
-                            let act = usize::from(cur[i]) - 1;
-                            let n = st.covered(d, act);
-                            let dm = &pb.demand[d * n_acts + act];
-                            cover += scal(dm.cost(n - 1)) - scal(dm.cost(n));
-                        }
-                        if vals[i] != OFF {
-                            let act = usize::from(vals[i]) - 1;
-                            let n = st.covered(d, act);
-                            let dm = &pb.demand[d * n_acts + act];
-                            cover += scal(dm.cost(n + 1)) - scal(dm.cost(n));
-                        }
-                    }
+                    // the current counts (the days' slots are distinct).
+                    let cover: i64 = (0..w)
+                        .map(|i| scal(st.cover_change(a + i, cur[i], vals[i])))
+                        .sum();
                     total - cover
                 };
                 self.options.push(Opt { vals, price });
