@@ -150,8 +150,8 @@ def test_limits_threads_runs_searches_side_by_side() -> None:
     doc["limits"]["threads"] = 2
     a = roster.solve(doc)
     assert roster.solve(doc).to_json() == a.to_json()
-    # The first search is the one-thread search: the best of two is no worse.
-    assert (a.hard, a.soft) <= (one.hard, one.soft)
+    # Two searches that meet and keep the best: a feasible roster here too.
+    assert a.feasible and a.hard == 0 and one.hard == 0
     assert a.statistics is not None and one.statistics is not None
     assert a.statistics.moves > one.statistics.moves
     # Progress comes on the calling thread only, ending on the final score.

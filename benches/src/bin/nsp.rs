@@ -7,8 +7,9 @@
 //! ```
 //!
 //! `solve` maps the instance into a roster request, runs the engine for the
-//! given wall-clock time (with `--threads N`, N independent searches side by
-//! side, the best roster kept; default 1) and writes the roster as JSON:
+//! given wall-clock time (with `--threads N`, N searches side by side that
+//! share their best roster at 60% of the time, the best roster kept;
+//! default 1) and writes the roster as JSON:
 //! `{"instance": "Instance7", "objective": 1056, "hard_violations": 0,
 //! "seconds": 10.0, "roster": {"A": ["D", "", …], …}}`. The objective and the
 //! hard-violation count are recomputed from the instance alone (not taken

@@ -39,6 +39,7 @@
 mod compile;
 mod dp;
 mod evaluate;
+mod meet;
 pub mod nsp;
 mod problem;
 mod repair;

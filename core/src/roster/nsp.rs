@@ -1031,8 +1031,8 @@ impl NspSolution {
 
 /// Solves an instance with the roster engine (the instance mapped by
 /// [`NspInstance::to_request`]) for `seconds` of wall-clock time, with
-/// `threads` independent searches side by side (the best roster wins; see
-/// [`super::Limits::threads`]).
+/// `threads` searches side by side (they share their best roster at 60% of
+/// the time, and the best roster wins; see [`super::Limits::threads`]).
 ///
 /// # Errors
 /// As [`NspInstance::to_request`].

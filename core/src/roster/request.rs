@@ -316,14 +316,15 @@ pub struct Limits {
     /// Most wall-clock seconds, above 0 and at most 86,400.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<f64>,
-    /// Independent searches run side by side on that many threads, 1 to 64
-    /// (default 1): each gets the limits above, the first the request's
-    /// seed and the others seeds derived from it (every second one also
-    /// starts cooler, which suits some instances better), and the best roster wins
-    /// (ties to the first). Under a move limit the result depends only on
-    /// the request, its seed and the thread count, and is never worse than
-    /// the one-thread result; under a time limit each search gets the
-    /// whole time, so more threads than cores make each one slower.
+    /// Searches run side by side on that many threads, 1 to 64 (default
+    /// 1): each gets the limits above, the first the request's seed and the
+    /// others seeds derived from it (every second one also starts cooler,
+    /// which suits some instances better). At 60% of the limit they wait
+    /// for each other and each goes on from the best roster found so far
+    /// by any of them; the best roster at the end wins (ties to the first).
+    /// Under a move limit the result depends only on the request, its seed
+    /// and the thread count; under a time limit each search gets the whole
+    /// time, so more threads than cores make each one slower.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threads: Option<u32>,
 }
