@@ -180,6 +180,21 @@ struct Shared {
     meetings: Meetings,
 }
 
+impl Shared {
+    /// What `searches` searches share: nothing found yet, none stopped.
+    fn new(searches: usize) -> Self {
+        Shared {
+            stop: AtomicBool::new(false),
+            best: Mutex::new(Score {
+                hard: i64::MAX,
+                soft: i64::MAX,
+            }),
+            moves: AtomicU64::new(0),
+            meetings: Meetings::new(searches),
+        }
+    }
+}
+
 /// What the search returns.
 #[derive(Debug, Clone)]
 pub(crate) struct Outcome {
@@ -1087,15 +1102,7 @@ pub(crate) fn run(
     if threads == 1 {
         return run_one(pb, init, budget, hooks, construct, None, 0);
     }
-    let shared = Shared {
-        stop: AtomicBool::new(false),
-        best: Mutex::new(Score {
-            hard: i64::MAX,
-            soft: i64::MAX,
-        }),
-        moves: AtomicU64::new(0),
-        meetings: Meetings::new(threads),
-    };
+    let shared = Shared::new(threads);
     let cancel = hooks.cancel;
     let mut progress = hooks.progress.take();
     // Whether the callback asked to stop (it is then not called again).
@@ -1721,15 +1728,7 @@ mod tests {
         let good = run(&pb, init(), limited(9, 400_000, 1), Hooks::default(), true);
         let alone = run(&pb, init(), limited(3, 20_000, 1), Hooks::default(), true);
         assert!(good.score < alone.score, "the offer must be worth taking");
-        let shared = Shared {
-            stop: AtomicBool::new(false),
-            best: Mutex::new(Score {
-                hard: i64::MAX,
-                soft: i64::MAX,
-            }),
-            moves: AtomicU64::new(0),
-            meetings: Meetings::new(2),
-        };
+        let shared = Shared::new(2);
         let (met, offered) = std::thread::scope(|scope| {
             let search = scope.spawn(|| {
                 run_one(
@@ -1755,12 +1754,7 @@ mod tests {
     /// search panics (a normal end must not cut them short).
     #[test]
     fn a_panicking_search_stops_the_others() {
-        let shared = Shared {
-            stop: AtomicBool::new(false),
-            best: Mutex::new(Score::ZERO),
-            moves: AtomicU64::new(0),
-            meetings: Meetings::new(1),
-        };
+        let shared = Shared::new(1);
         drop(StopOnPanic(&shared));
         assert!(!shared.stop.load(Ordering::Relaxed));
         let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
