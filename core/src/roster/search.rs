@@ -117,9 +117,9 @@ const START_TEMPERATURE_FACTORS: [f64; 2] = [1.0, 0.3];
 /// settled; after it, all of them work on the best coverage found. Measured
 /// at 60 s with 2 threads against searches that never meet: Instance9
 /// (request-bound) 454 on average over 8 seeds (449-459) against 458 over
-/// 4 (452-461); Instance6 (coverage-bound) within 5% in 4 runs of 8 either
-/// way; the larger instances 13-24 better on 10 of 12 in one table run
-/// each. Meeting at 40% and again at 70% did no better.
+/// 4 (452-461); Instance6 (coverage-bound) found its best hole count in 5
+/// runs of 13 either way; the larger instances 13-24 better on 10 of 12 in
+/// one table run each. Meeting at 40% and again at 70% did no better.
 const MEET_AT: &[f64] = &[0.6];
 
 /// A progress report: elapsed time, best score so far, moves tried.
