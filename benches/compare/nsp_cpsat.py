@@ -26,7 +26,7 @@ import json
 import pathlib
 import sys
 import time
-from typing import Dict, List, Tuple
+from typing import Any, Dict, List, NamedTuple, Tuple
 
 
 def parse(path: pathlib.Path) -> dict:
@@ -66,7 +66,21 @@ def parse(path: pathlib.Path) -> dict:
     return inst
 
 
-def solve(inst: dict, seconds: float, workers: int) -> Tuple[dict, List[Tuple[str, List[str]]]]:
+class Model(NamedTuple):
+    """The CP-SAT model of an instance, with the handles other scripts need."""
+
+    model: Any
+    """The ``cp_model.CpModel`` (objective not yet set)."""
+    x: Dict[Tuple[int, int, str], Any]
+    """x[e, d, t]: employee e works shift type t on day d (absent: not allowed)."""
+    w: Dict[Tuple[int, int], Any]
+    """w[e, d]: employee e works on day d."""
+    objective: Any
+    """The objective as a linear expression (requests and cover)."""
+
+
+def build(inst: dict) -> Model:
+    """The model of ``inst`` (from :func:`parse`), without its objective set."""
     from ortools.sat.python import cp_model
 
     h = inst["horizon"]
@@ -137,7 +151,17 @@ def solve(inst: dict, seconds: float, workers: int) -> Tuple[dict, List[Tuple[st
         over = m.NewIntVar(0, len(inst["staff"]), f"o_{d}_{t}")
         m.Add(n + under - over == req)
         terms.append(wu * under + wo * over)
-    m.Minimize(sum(terms) + constant)
+    return Model(m, x, w, sum(terms) + constant)
+
+
+def solve(inst: dict, seconds: float, workers: int) -> Tuple[dict, List[Tuple[str, List[str]]]]:
+    """Solves ``inst`` with CP-SAT for at most ``seconds``; the result line and the roster."""
+    from ortools.sat.python import cp_model
+
+    h = inst["horizon"]
+    shifts = [s[0] for s in inst["shifts"]]
+    m, x, _, objective = build(inst)
+    m.Minimize(objective)
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
