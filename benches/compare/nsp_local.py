@@ -57,6 +57,9 @@ def solve_one(inst: dict, roster: List[List[str]], free_people: Set[int], free_d
     for e, row in enumerate(roster):
         changed = []
         for d, value in enumerate(row):
+            if value and (e, d, value) not in x:
+                sys.exit(f"employee {inst['staff'][e]['id']} may not work shift {value!r} on day {d} "
+                         "(unknown shift, a fixed day off or a shift type they may not work)")
             for t in shifts:
                 if (e, d, t) in x:
                     on = 1 if t == value else 0
