@@ -27,7 +27,7 @@ import itertools
 import json
 import pathlib
 import sys
-from typing import Dict, Iterator, List, Optional, Set, Tuple
+from typing import Iterator, List, Optional, Set, Tuple
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import nsp_cpsat  # noqa: E402  (the script's own folder)
@@ -112,21 +112,19 @@ def main() -> int:
         sys.exit(f"{args.roster}: the roster breaks a hard constraint of the model ({status})")
 
     best: Tuple[int, Optional[List[List[str]]]] = (start, None)
-    count = proved = 0
-    improved: List[Dict[str, object]] = []
+    count = proved = improved = 0
     for label, free_people, free_days, cells in neighbourhoods(args, len(ids), inst["horizon"]):
         status, value, found = solve_one(inst, roster, free_people, free_days, cells, args.seconds, args.workers)
         count += 1
         if status == "OPTIMAL" and value == start:
             proved += 1
-        line: Dict[str, object] = {"neighbourhood": label, "status": status, "objective": value}
-        print(json.dumps(line), flush=True)
+        print(json.dumps({"neighbourhood": label, "status": status, "objective": value}), flush=True)
         if value is not None and value < start:
-            improved.append(line)
+            improved += 1
             if value < best[0]:
                 best = (value, found)
     summary = {"instance": args.instance.stem, "roster_objective": start, "neighbourhoods": count,
-               "proved_no_better": proved, "improved": len(improved), "best": best[0]}
+               "proved_no_better": proved, "improved": improved, "best": best[0]}
     print(json.dumps(summary))
     if args.out is not None and best[1] is not None:
         out = {"instance": args.instance.stem, "objective": best[0],
