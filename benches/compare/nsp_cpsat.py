@@ -154,12 +154,17 @@ def build(inst: dict) -> Model:
     return Model(m, x, w, sum(terms) + constant)
 
 
+def rows(inst: dict, x: Dict[Tuple[int, int, str], Any], solver: Any) -> List[List[str]]:
+    """The roster of a solved model, one row per employee in ``inst`` order: the shift ID worked each day or ""."""
+    shifts = [s[0] for s in inst["shifts"]]
+    return [[next((t for t in shifts if (e, d, t) in x and solver.Value(x[e, d, t])), "")
+             for d in range(inst["horizon"])] for e in range(len(inst["staff"]))]
+
+
 def solve(inst: dict, seconds: float, workers: int) -> Tuple[dict, List[Tuple[str, List[str]]]]:
     """Solves ``inst`` with CP-SAT for at most ``seconds``; the result line and the roster."""
     from ortools.sat.python import cp_model
 
-    h = inst["horizon"]
-    shifts = [s[0] for s in inst["shifts"]]
     m, x, _, objective = build(inst)
     m.Minimize(objective)
 
@@ -173,15 +178,7 @@ def solve(inst: dict, seconds: float, workers: int) -> Tuple[dict, List[Tuple[st
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     roster: List[Tuple[str, List[str]]] = []
     if found:
-        for e, emp in enumerate(inst["staff"]):
-            row = []
-            for d in range(h):
-                cell = ""
-                for t in shifts:
-                    if (e, d, t) in x and solver.Value(x[e, d, t]):
-                        cell = t
-                row.append(cell)
-            roster.append((emp["id"], row))
+        roster = [(emp["id"], row) for emp, row in zip(inst["staff"], rows(inst, x, solver))]
     result = {
         "objective": int(round(solver.ObjectiveValue())) if found else None,
         "bound": int(round(solver.BestObjectiveBound())) if found else None,

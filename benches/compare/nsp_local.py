@@ -77,9 +77,7 @@ def solve_one(inst: dict, roster: List[List[str]], free_people: Set[int], free_d
     status = solver.Solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return solver.StatusName(status), None, None
-    best = [[next((t for t in shifts if (e, d, t) in x and solver.Value(x[e, d, t])), "")
-             for d in range(len(row))] for e, row in enumerate(roster)]
-    return solver.StatusName(status), int(round(solver.ObjectiveValue())), best
+    return solver.StatusName(status), int(round(solver.ObjectiveValue())), nsp_cpsat.rows(inst, x, solver)
 
 
 def main() -> int:
