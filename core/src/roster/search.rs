@@ -580,21 +580,7 @@ impl<'a> Search<'a, '_> {
                 target = Some((slot / n_acts, (slot % n_acts) as u16 + 1));
             }
         }
-        let (a, b) = if days <= 7 {
-            (0, days - 1)
-        } else {
-            let w = (7 * (1 + self.rng.below(2))).min(days);
-            let a = match target {
-                Some((d, _)) => {
-                    let lo = (d + 1).saturating_sub(w);
-                    let hi = d.min(days - w);
-                    lo + self.rng.below(hi - lo + 1)
-                }
-                None => self.rng.below(days - w + 1),
-            };
-            (a, a + w - 1)
-        };
-        let (a, b) = whole_weekends(pb, a, b);
+        let (a, b) = self.dp_window(target.map(|(d, _)| d));
         let r = self.rng.below(100);
         let k = if r < 50 {
             1
@@ -646,6 +632,26 @@ impl<'a> Search<'a, '_> {
         Some(self.st.pending())
     }
 
+    /// A random window of one or two weeks (the whole horizon up to a
+    /// week) holding day `day` if given, widened so that no weekend is cut
+    /// in two. The horizon must not be empty.
+    fn dp_window(&mut self, day: Option<usize>) -> (usize, usize) {
+        let days = self.pb.days;
+        if days <= 7 {
+            return (0, days - 1);
+        }
+        let w = (7 * (1 + self.rng.below(2))).min(days);
+        let a = match day {
+            Some(d) => {
+                let lo = (d + 1).saturating_sub(w);
+                let hi = d.min(days - w);
+                lo + self.rng.below(hi - lo + 1)
+            }
+            None => self.rng.below(days - w + 1),
+        };
+        whole_weekends(self.pb, a, a + w - 1)
+    }
+
     /// A mending move: a person with a hard violation gets the row the DP
     /// finds best on a window of one or two weeks around it (any window of
     /// theirs for a violation without a date, such as too many weekends).
@@ -663,16 +669,7 @@ impl<'a> Search<'a, '_> {
             return None;
         }
         let (p, day) = self.spots[self.rng.below(self.spots.len())];
-        let w = (7 * (1 + self.rng.below(2))).min(days);
-        let a = match day {
-            Some(d) => {
-                let lo = (d + 1).saturating_sub(w);
-                let hi = d.min(days - w);
-                lo + self.rng.below(hi - lo + 1)
-            }
-            None => self.rng.below(days - w + 1),
-        };
-        let (a, b) = whole_weekends(pb, a, a + w - 1);
+        let (a, b) = self.dp_window(day);
         let noise = Some((&mut self.rng, DP_NOISE));
         let vals = self
             .dp
